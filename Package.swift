@@ -1,0 +1,93 @@
+// swift-tools-version: 6.2
+// The module graph is the architecture (see README "Architecture"):
+//   pure core:  ReconcileModel <- YAML <- Manifests <- DesiredState ; Planning ; PlanRendering
+//   ports:      ProviderAPI (protocols only)
+//   adapters:   FileStateStore, CurlTransport (C: CCurl), YAML (C: CLibYAML)
+//   engine:     Execution (applies a Plan through ProviderAPI ports)
+//   root:       ReconcileCommands (the only target that wires concrete adapters) <- reconcile (executable)
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "kafka-private-link-reconciler",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "reconcile", targets: ["reconcile"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C system libraries (Debian: libyaml-dev, libcurl4-openssl-dev).
+        .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Pure core: no network, no file writes.
+        .target(name: "ReconcileModel", swiftSettings: upcoming),
+        .target(name: "YAML", dependencies: ["CLibYAML"], swiftSettings: upcoming),
+        .target(name: "Manifests", dependencies: ["ReconcileModel", "YAML"], swiftSettings: upcoming),
+        .target(name: "DesiredState", dependencies: ["ReconcileModel", "Manifests"], swiftSettings: upcoming),
+        .target(name: "Planning", dependencies: ["ReconcileModel"], swiftSettings: upcoming),
+        .target(name: "PlanRendering", dependencies: ["ReconcileModel"], swiftSettings: upcoming),
+
+        // Ports (protocols whose doc comments carry the contract).
+        .target(name: "ProviderAPI", dependencies: ["ReconcileModel"], swiftSettings: upcoming),
+
+        // Adapters.
+        .target(name: "FileStateStore", dependencies: ["ReconcileModel", "ProviderAPI"], swiftSettings: upcoming),
+        .target(name: "CurlTransport", dependencies: ["CCurl", "ProviderAPI"], swiftSettings: upcoming),
+
+        // Engine.
+        .target(name: "Execution", dependencies: ["ReconcileModel", "ProviderAPI"], swiftSettings: upcoming),
+
+        // Composition root.
+        .target(
+            name: "ReconcileCommands",
+            dependencies: [
+                "ReconcileModel", "YAML", "Manifests", "DesiredState", "Planning", "PlanRendering",
+                "ProviderAPI", "Execution", "FileStateStore", "CurlTransport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(name: "reconcile", dependencies: ["ReconcileCommands"], swiftSettings: upcoming),
+
+        // Tests.
+        .target(
+            name: "TestSupport",
+            dependencies: ["ReconcileModel", "ProviderAPI"],
+            path: "Tests/TestSupport",
+            swiftSettings: upcoming
+        ),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: upcoming),
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "ReconcileModel", "YAML"], swiftSettings: upcoming),
+        .testTarget(
+            name: "DesiredStateTests",
+            dependencies: ["DesiredState", "Manifests", "ReconcileModel"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "ReconcileModel"], swiftSettings: upcoming),
+        .testTarget(name: "PlanRenderingTests", dependencies: ["PlanRendering", "ReconcileModel"], swiftSettings: upcoming),
+        .testTarget(
+            name: "ExecutionTests",
+            dependencies: ["Execution", "Planning", "ReconcileModel", "ProviderAPI", "TestSupport"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "FileStateStoreTests",
+            dependencies: ["FileStateStore", "ProviderAPI", "ReconcileModel"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "ProviderAPI"], swiftSettings: upcoming),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["ReconcileCommands", "ReconcileModel", "TestSupport"],
+            swiftSettings: upcoming
+        ),
+    ]
+)

@@ -1,0 +1,73 @@
+public import ReconcileModel
+
+/// `kind: AzurePrivateLinkExposure`: an internal Standard load balancer with one rule per broker and a Private
+/// Link Service in front of it (seed runbook 000, sections 4.1-4.4).
+public struct AzureExposureManifest: Sendable, Hashable {
+    public struct Network: Sendable, Hashable {
+        public var virtualNetworkName: Located<String>
+        public var addressSpace: [Located<String>]
+        public var subnetName: Located<String>
+        public var subnetPrefix: Located<String>?
+        public var nsgName: String
+        public var sshSourcePrefixes: [String]
+        /// The VNet and subnet already exist and are only referenced (never created or changed).
+        public var existing: Bool
+    }
+
+    public struct Image: Sendable, Hashable {
+        public var publisher: String
+        public var offer: String
+        public var sku: String
+        public var version: String
+    }
+
+    public enum VMMode: String, Sendable, Hashable { case create, existing }
+
+    public struct VMs: Sendable, Hashable {
+        public var mode: VMMode
+        public var size: String
+        public var image: Image
+        public var adminUsername: String
+        public var sshPublicKey: Located<String>?
+        public var osDiskType: String
+        /// Existing mode: the NIC (and its IP configuration) of each broker, by node id.
+        public var networkInterfaces: [Int: (name: String, ipConfiguration: String)]
+
+        public static func == (a: VMs, b: VMs) -> Bool {
+            a.mode == b.mode && a.size == b.size && a.image == b.image && a.adminUsername == b.adminUsername
+                && a.sshPublicKey == b.sshPublicKey && a.osDiskType == b.osDiskType
+                && a.networkInterfaces.mapValues { "\($0.name)/\($0.ipConfiguration)" }
+                    == b.networkInterfaces.mapValues { "\($0.name)/\($0.ipConfiguration)" }
+        }
+
+        public func hash(into h: inout Hasher) { h.combine(mode); h.combine(size) }
+    }
+
+    public struct LoadBalancer: Sendable, Hashable {
+        public var name: String
+        public var frontendName: String
+        public var probeName: String
+        public var idleTimeoutMinutes: Int?
+    }
+
+    public struct PrivateLinkService: Sendable, Hashable {
+        public var name: String
+        public var natSubnet: Located<String>
+        public var visibility: [Located<String>]
+        public var autoApproval: [Located<String>]
+        public var enableProxyProtocol: Bool
+    }
+
+    public var common: ExposureCommon
+    public var subscriptionID: Located<String>
+    public var resourceGroup: Located<String>
+    /// Whether the resource group is created (false: it must exist and is only referenced).
+    public var manageResourceGroup: Bool
+    public var location: Located<String>
+    public var network: Network
+    public var vms: VMs
+    public var loadBalancer: LoadBalancer
+    public var privateLinkService: PrivateLinkService
+    /// `TYPE/NAME` of existing resources the manifest takes over (e.g. `azure.loadBalancer/kafka-lb`).
+    public var adopt: [Located<String>]
+}

@@ -1,0 +1,80 @@
+/// One resource as the manifests want it: the output of the desired-state compiler, input of the planner.
+public struct ResourceSpec: Sendable, Hashable, Codable {
+    public var address: ResourceAddress
+    /// Provider-side identity the resource will have (ARM id, Compute resource path, `host:path`), so a create
+    /// knows where to go. Compared case-insensitively where the cloud does.
+    public var cloudID: String?
+    /// The properties the reconciler manages, shaped like the provider's API body (ARM `properties`,
+    /// Compute insert body, or the managed `server.properties` keys). Fields not listed here are never diffed.
+    public var properties: Value
+    /// Resources that must exist (and be up to date) before this one is created or updated; deletes run in
+    /// the reverse order.
+    public var dependsOn: [ResourceAddress]
+    /// Top-level property names whose change cannot be made in place (e.g. `location`): the plan replaces.
+    public var replaceOn: Set<String>
+    /// What a change to this resource does to its users.
+    public var disruption: Disruption
+    /// The manifest explicitly takes over an existing resource that the reconciler did not create.
+    public var adopt: Bool
+    /// Where the manifest declared this resource, for messages.
+    public var source: SourceLocation?
+
+    public init(
+        address: ResourceAddress,
+        cloudID: String? = nil,
+        properties: Value,
+        dependsOn: [ResourceAddress] = [],
+        replaceOn: Set<String> = [],
+        disruption: Disruption = .none,
+        adopt: Bool = false,
+        source: SourceLocation? = nil
+    ) {
+        self.address = address
+        self.cloudID = cloudID
+        self.properties = properties
+        self.dependsOn = dependsOn
+        self.replaceOn = replaceOn
+        self.disruption = disruption
+        self.adopt = adopt
+        self.source = source
+    }
+}
+
+/// What a provider saw for one address. Observation never mutates anything.
+public struct ObservedResource: Sendable, Hashable, Codable {
+    public enum Ownership: String, Sendable, Hashable, Codable {
+        /// Carries the reconciler's ownership tags/labels (or, for broker files, is listed in the inventory).
+        case reconciler
+        /// Exists but was not created by the reconciler.
+        case foreign
+    }
+
+    public var address: ResourceAddress
+    /// Provider-side identity (ARM id, Compute selfLink, `host:path`).
+    public var cloudID: String?
+    /// Normalised managed properties (read-only and server-set fields removed).
+    public var properties: Value
+    public var ownership: Ownership
+    /// The observation could not be completed (host unreachable, host key mismatch, ...). The planner will
+    /// make no change to this address and says why.
+    public var error: String?
+
+    public init(
+        address: ResourceAddress,
+        cloudID: String? = nil,
+        properties: Value,
+        ownership: Ownership = .reconciler,
+        error: String? = nil
+    ) {
+        self.address = address
+        self.cloudID = cloudID
+        self.properties = properties
+        self.ownership = ownership
+        self.error = error
+    }
+
+    /// An address that could not be observed.
+    public static func failed(_ address: ResourceAddress, _ error: String) -> ObservedResource {
+        ObservedResource(address: address, properties: .null, ownership: .foreign, error: error)
+    }
+}
