@@ -1,0 +1,68 @@
+public import ArgumentParser
+import FileStateStore
+import Foundation
+
+/// `reconcile`: one pass over the manifests. With `--dry-run` it only plans; without, it applies.
+public struct ReconcileCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Keep self-hosted Kafka exposed through Azure Private Link and GCP Private Service Connect as the manifests say.",
+        discussion: """
+            Loads the manifests, observes the clouds, the brokers' server.properties and the cluster's health, prints \
+            a plan, and (without --dry-run) applies it: cloud changes in dependency order, config writes, then \
+            rolling restarts one broker at a time.
+
+            Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error, 2 changes pending (only with \
+            --detailed-exitcode), 64 usage.
+            """,
+        version: "0.1.0",
+        subcommands: [ValidateCommand.self, RenderCommand.self, StateCommand.self])
+
+    @OptionGroup public var paths: PathOptions
+
+    @Flag(name: .long, help: "Plan only: take no lock, write nothing, change nothing anywhere.")
+    public var dryRun = false
+
+    @Flag(name: .long, help: "Exit 2 when the plan has changes (0 when it has none).")
+    public var detailedExitcode = false
+
+    @Option(name: .long, help: "Plan output format: text or json.")
+    public var output: OutputFormatArgument = .text
+
+    @Option(name: .long, help: "Limit the plan to matching addresses (CLUSTER[/TYPE[/NAME]], `*` matches one segment) and what they depend on. Repeatable.")
+    public var target: [String] = []
+
+    public init() {}
+
+    public func run() async throws {
+        let pass = ReconcilePass(
+            providers: ProviderRegistry.standard(),
+            store: FileStateStore(directory: URL(fileURLWithPath: paths.state)),
+            console: .standard)
+        let status = await pass.run(.init(
+            manifests: paths.manifests, dryRun: dryRun, detailedExitCode: detailedExitcode,
+            output: output.format, targets: target))
+        if status != ExitStatus.success { throw ExitCode(status) }
+    }
+}
+
+/// Where manifests are read from and state is kept.
+public struct PathOptions: ParsableArguments {
+    @Option(name: .long, help: "Directory of manifests (YAML), loaded recursively.")
+    public var manifests = "manifests"
+
+    @Option(name: .long, help: "Directory of the reconciler's state (locks, inventory, journal).")
+    public var state = "state"
+
+    public init() {}
+}
+
+public enum OutputFormatArgument: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case text, json
+    var format: ReconcilePass.OutputFormat { self == .json ? .json : .text }
+}
+
+/// The executable's entry point (keeps the executable free of argument-parsing imports).
+public enum ReconcileMain {
+    public static func run() async { await ReconcileCommand.main() }
+}

@@ -1,0 +1,137 @@
+import DesiredState
+import Execution
+public import Foundation
+import Manifests
+import PlanRendering
+import Planning
+public import ProviderAPI
+import ReconcileModel
+
+/// One reconcile pass, the same for `--dry-run`, apply and (later) each service tick:
+/// load manifests -> derive desired state -> lock (apply only) -> observe -> plan -> render -> apply -> record.
+public struct ReconcilePass: Sendable {
+    public enum OutputFormat: String, Sendable, CaseIterable { case text, json }
+
+    public struct Options: Sendable {
+        public var manifests: String
+        public var dryRun: Bool
+        public var detailedExitCode: Bool
+        public var output: OutputFormat
+        public var targets: [String]
+
+        public init(manifests: String, dryRun: Bool, detailedExitCode: Bool = false, output: OutputFormat = .text, targets: [String] = []) {
+            self.manifests = manifests
+            self.dryRun = dryRun
+            self.detailedExitCode = detailedExitCode
+            self.output = output
+            self.targets = targets
+        }
+    }
+
+    let providers: [any ResourceProvider]
+    let store: any StateStore
+    let console: Console
+    let now: @Sendable () -> Date
+    let runID: String
+    let observeConcurrency: Int
+
+    public init(
+        providers: [any ResourceProvider], store: any StateStore, console: Console,
+        now: @escaping @Sendable () -> Date = Date.init, runID: String = UUID().uuidString.lowercased(), observeConcurrency: Int = 8
+    ) {
+        self.providers = providers
+        self.store = store
+        self.console = console
+        self.now = now
+        self.runID = runID
+        self.observeConcurrency = observeConcurrency
+    }
+
+    /// Runs the pass and returns the process exit status.
+    public func run(_ options: Options) async -> Int32 {
+        let load = ManifestLoader.load(directory: options.manifests)
+        report(load.diagnostics)
+        guard !load.diagnostics.hasErrors else { return ExitStatus.error }
+        let desired = DesiredStateCompiler.compile(load.manifests)
+        report(desired.diagnostics)
+        guard !desired.diagnostics.hasErrors else { return ExitStatus.error }
+        let clusters = load.manifests.clusters.map(\.name.value).sorted()
+
+        var locks: [LockInfo] = []
+        if !options.dryRun {
+            do {
+                for cluster in clusters { locks.append(try await store.lock(cluster: cluster, operation: "apply")) }
+            } catch {
+                console.err("error: \(error)\n")
+                await release(locks)
+                return ExitStatus.error
+            }
+        }
+        let status = await planAndApply(options, desired: desired, clusters: clusters)
+        await release(locks)
+        return status
+    }
+
+    private func planAndApply(_ options: Options, desired: DesiredState, clusters: [String]) async -> Int32 {
+        var inventories: [String: Inventory] = [:]
+        var journals: [String: [JournalEntry]] = [:]
+        do {
+            for cluster in clusters {
+                inventories[cluster] = try await store.inventory(cluster: cluster)
+                journals[cluster] = try await store.journal(cluster: cluster)
+            }
+        } catch {
+            console.err("error: cannot read state: \(error)\n")
+            return ExitStatus.error
+        }
+        var warnings: [String] = []
+        if let stored = try? await store.clusters() {
+            for orphan in stored where !clusters.contains(orphan) {
+                warnings.append("state for cluster `\(orphan)` exists but no manifest declares it; nothing of it is changed or deleted")
+            }
+        }
+        let observed = await Observation(providers: providers, concurrency: observeConcurrency)
+            .observe(desired: desired.resources, inventories: inventories)
+        var plan = Planner.plan(PlanInput(
+            desired: desired.resources, observed: observed, inventories: inventories,
+            pendingRestarts: PendingRestarts.from(journals: journals), targets: options.targets))
+        plan.warnings += warnings
+        render(plan, options)
+
+        if !plan.problems.isEmpty {
+            console.err("error: the plan has \(plan.problems.count) problem(s); nothing was applied\n")
+            return ExitStatus.error
+        }
+        if options.dryRun || !plan.hasChanges {
+            return options.detailedExitCode && plan.hasChanges ? ExitStatus.changesPending : ExitStatus.success
+        }
+        let console = self.console
+        let executor = Executor(providers: providers, store: store, runID: runID, now: now) { event in
+            console.err(ProgressText.line(for: event))
+        }
+        let result = await executor.apply(plan, inventories: inventories)
+        console.err(ProgressText.summary(result))
+        return result.isSuccess ? ExitStatus.success : ExitStatus.error
+    }
+
+    private func render(_ plan: Plan, _ options: Options) {
+        switch options.output {
+        case .json:
+            console.out(JSONPlanRenderer().render(plan) + "\n")
+        case .text:
+            let color = TextPlanRenderer.shouldUseColor(isTTY: console.isTTY, environment: console.environment)
+            console.out(TextPlanRenderer(color: color).render(plan))
+        }
+    }
+
+    private func report(_ diagnostics: [Diagnostic]) {
+        guard !diagnostics.isEmpty else { return }
+        console.err(DiagnosticRenderer.render(diagnostics, format: .text))
+    }
+
+    private func release(_ locks: [LockInfo]) async {
+        for lock in locks {
+            do { try await store.unlock(lock) } catch { console.err("warning: cannot release lock of \(lock.cluster): \(error)\n") }
+        }
+    }
+}
