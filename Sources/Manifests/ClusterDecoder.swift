@@ -42,6 +42,10 @@ struct ClusterDecoder {
             sink.error(spec.valueLocation("brokers"), "spec.brokers", "at least one broker is required")
         }
         let settings = spec.stringMap("settings") ?? []
+        checkUnique(brokers)
+        for (key, _) in settings where ManifestValidator.managedKeys.contains(key.value) {
+            sink.error(key.location, key.path, "`\(key.value)` is rendered by the reconciler from the cluster and exposure fields; remove it from settings")
+        }
         let ssh = decodeSSH(spec)
         let restart = spec.object("restart", known: ["command", "timeoutSeconds"])
         let command = restart?.stringList("command")?.map(\.value) ?? ["sudo", "systemctl", "restart", "kafka"]
@@ -62,6 +66,24 @@ struct ClusterDecoder {
                 pollIntervalMilliseconds: health?.int("pollIntervalMilliseconds", range: 10...60_000)?.value ?? 1000,
                 quorumFetchTimeoutMilliseconds: health?.int("quorumFetchTimeoutMilliseconds", range: 100...600_000)?.value ?? 2000),
             source: source)
+    }
+
+    /// Broker ids, names and addresses are unique within a cluster (checked even when other fields failed).
+    private func checkUnique(_ brokers: [KafkaClusterManifest.Broker]) {
+        var ids: [Int: SourceLocation] = [:]
+        var names: [String: SourceLocation] = [:]
+        var addresses: [String: SourceLocation] = [:]
+        for b in brokers {
+            if let first = ids[b.nodeID.value] {
+                sink.error(b.nodeID.location, b.nodeID.path, "duplicate broker id \(b.nodeID.value) (first used at \(first)); node.id must be unique in a KRaft cluster")
+            } else { ids[b.nodeID.value] = b.nodeID.location }
+            if let first = names[b.name.value] {
+                sink.error(b.name.location, b.name.path, "duplicate broker name `\(b.name.value)` (first used at \(first))")
+            } else { names[b.name.value] = b.name.location }
+            if let first = addresses[b.address.value] {
+                sink.error(b.address.location, b.address.path, "duplicate broker address \(b.address.value) (first used at \(first))")
+            } else { addresses[b.address.value] = b.address.location }
+        }
     }
 
     private func sinkHasErrors(at location: SourceLocation) -> Bool { sink.items.contains { $0.location == location } }

@@ -38,28 +38,11 @@ struct ManifestValidator {
     }
 
     private func validateCluster(_ c: KafkaClusterManifest) {
-        var ids: [Int: SourceLocation] = [:]
-        var names: [String: SourceLocation] = [:]
-        var addresses: [String: SourceLocation] = [:]
-        for b in c.brokers {
-            if let first = ids[b.nodeID.value] {
-                sink.error(b.nodeID.location, b.nodeID.path, "duplicate broker id \(b.nodeID.value) (first used at \(first)); node.id must be unique in a KRaft cluster")
-            } else { ids[b.nodeID.value] = b.nodeID.location }
-            if let first = names[b.name.value] {
-                sink.error(b.name.location, b.name.path, "duplicate broker name `\(b.name.value)` (first used at \(first))")
-            } else { names[b.name.value] = b.name.location }
-            if let first = addresses[b.address.value] {
-                sink.error(b.address.location, b.address.path, "duplicate broker address \(b.address.value) (first used at \(first))")
-            } else { addresses[b.address.value] = b.address.location }
-        }
         if c.controllerIDs.isEmpty {
             sink.error(c.source, "spec.brokers", "no broker has the `controller` role; a KRaft cluster needs at least one controller (three for a quorum that survives a restart)")
         }
         if c.internalListener.name == c.controllerListener.name {
             sink.error(c.controllerListener.port.location, "spec.listeners.controller.name", "the controller listener needs its own name, not `\(c.internalListener.name)`")
-        }
-        for (key, _) in c.settings where ManifestValidator.managedKeys.contains(key.value) {
-            sink.error(key.location, key.path, "`\(key.value)` is rendered by the reconciler from the cluster and exposure fields; remove it from settings")
         }
     }
 

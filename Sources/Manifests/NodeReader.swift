@@ -149,8 +149,9 @@ struct NodeReader {
         var seen: [String: YAMLNode] = [:]
         var out: [(Located<String>, Located<String>)] = []
         for pair in pairs {
-            guard let k = readString(pair.key, path: mapPath) else { continue }
+            guard var k = readString(pair.key, path: mapPath) else { continue }
             let itemPath = "\(mapPath).\(k.value)"
+            k.path = itemPath
             if let first = seen[k.value] {
                 sink.error(k.location, itemPath, "duplicate key `\(k.value)` (first defined at line \(first.start.line), column \(first.start.column))")
                 continue
