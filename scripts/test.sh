@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The README's test command: set up, build, and run every test. `.ci/run` calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+if [ ! -d ../shared/seeds ]; then
+    echo "test: ../shared is missing beside the repository; the seed golden tests will fail (they read ../shared/seeds)" >&2
+fi
+swift build --build-tests
+# Command-line checks of the built binary against every example (also exercised by CLITests).
+bin=$(swift build --show-bin-path)/reconcile
+for example in manifests/examples/*/; do "$bin" validate --manifests "$example"; done
+"$bin" validate --manifests manifests
+swift test --skip-build --parallel
