@@ -94,7 +94,7 @@ struct GraphBuilder {
                 address: ResourceAddress(cluster: cluster.name.value, type: "kafka.brokerConfig", name: String(broker.nodeID.value)),
                 cloudID: "\(broker.sshHost ?? broker.address.value):\(cluster.configPath)",
                 properties: props.value, dependsOn: vm.map { [$0.address] } ?? [],
-                disruption: .brokerRestart, source: broker.location))
+                disruption: .brokerRestart, adopt: true, source: broker.location))
         }
     }
 }

@@ -1,0 +1,112 @@
+import ReconcileModel
+
+/// Rules 1-5: what one declared resource needs, given what was observed and what the inventory says.
+enum DesiredChanges {
+    static let foreignMessage = "exists but was not created by the reconciler; add `adopt: true` to manage it"
+
+    static func drafts(for spec: ResourceSpec, input: PlanInput, findings: inout PlanFindings) -> [PlanDraft] {
+        let address = spec.address
+        let entry = input.entry(for: address)
+        let observed = input.observed[address]
+        let blocker = PlanDraft.blocker(address, phase: PlanDraft.desiredPhase(of: address), addressDeps: spec.dependsOn)
+
+        if let observed, let error = observed.error {
+            findings.cannotObserve(address, error)
+            return [blocker]
+        }
+        if let observed, observed.ownership == .foreign, entry == nil, !spec.adopt {
+            findings.problem(address, foreignMessage)
+            return [blocker]
+        }
+        if address.type == BrokerConfigSemantics.resourceType {
+            return brokerDrafts(for: spec, entry: entry, observed: observed, input: input, findings: &findings)
+        }
+
+        guard let observed else {
+            let reason: ChangeReason = entry == nil ? .missing : .drifted
+            if reason == .drifted { findings.drift.insert(address) }
+            let change = Change(
+                address: address, action: .create, reason: reason, disruption: spec.disruption,
+                attributes: AttributeDiff.changes(from: nil, to: spec.properties, replaceOn: spec.replaceOn),
+                after: spec.properties, before: nil, cloudID: entry?.cloudID ?? spec.cloudID, requires: spec.dependsOn
+            )
+            return [PlanDraft(phase: .cloud, change: change, addressDeps: spec.dependsOn)]
+        }
+
+        let before = observed.properties.projected(onto: spec.properties)
+        let attributes = AttributeDiff.changes(from: before, to: spec.properties, replaceOn: spec.replaceOn)
+        guard !attributes.isEmpty else { return [] }
+        let drifted = hasDrifted(entry: entry, observed: observed)
+        if drifted { findings.drift.insert(address) }
+        let change = Change(
+            address: address,
+            action: attributes.contains(where: \.forcesReplacement) ? .replace : .update,
+            reason: drifted ? .drifted : .manifestChanged,
+            disruption: spec.disruption,
+            attributes: attributes,
+            after: spec.properties,
+            before: before,
+            cloudID: observed.cloudID ?? entry?.cloudID ?? spec.cloudID,
+            requires: spec.dependsOn
+        )
+        return [PlanDraft(phase: .cloud, change: change, addressDeps: spec.dependsOn)]
+    }
+
+    /// Rule 5: a semantic config difference is a write plus a restart; a pending restart alone is a restart.
+    private static func brokerDrafts(
+        for spec: ResourceSpec,
+        entry: Inventory.Entry?,
+        observed: ObservedResource?,
+        input: PlanInput,
+        findings: inout PlanFindings
+    ) -> [PlanDraft] {
+        let address = spec.address
+        let cloudID = observed?.cloudID ?? entry?.cloudID ?? spec.cloudID
+        let attributes = BrokerConfigSemantics.differences(desired: spec.properties, observed: observed?.properties)
+        var drafts: [PlanDraft] = []
+        var restartReason: ChangeReason?
+
+        if !attributes.isEmpty {
+            let reason: ChangeReason
+            if observed == nil {
+                reason = entry == nil ? .missing : .drifted
+            } else {
+                reason = hasBrokerDrift(entry: entry, observed: observed) ? .drifted : .configChanged
+            }
+            if reason == .drifted { findings.drift.insert(address) }
+            let write = Change(
+                address: address, action: .writeBrokerConfig, reason: reason, disruption: .none,
+                attributes: attributes, after: spec.properties,
+                before: observed.map { $0.properties.projected(onto: spec.properties) },
+                cloudID: cloudID, requires: spec.dependsOn
+            )
+            drafts.append(PlanDraft(phase: .brokerConfig, change: write, addressDeps: spec.dependsOn))
+            restartReason = .configChanged
+        } else if input.pendingRestarts.keys.contains(address) {
+            restartReason = .restartPending
+        }
+
+        if let restartReason {
+            drafts.append(PlanDraft(phase: .restart, change: restart(address, restartReason, config: spec.properties, cloudID: cloudID),
+                                    addressDeps: []))
+        }
+        return drafts
+    }
+
+    /// A restart change; `after` is the config it makes effective, so the journal fingerprint matches the write.
+    static func restart(_ address: ResourceAddress, _ reason: ChangeReason, config: Value?, cloudID: String?) -> Change {
+        Change(address: address, action: .restartBroker, reason: reason, disruption: .brokerRestart,
+               after: config, cloudID: cloudID)
+    }
+
+    /// Rule 4: drifted when the real resource no longer matches what was last applied.
+    private static func hasDrifted(entry: Inventory.Entry?, observed: ObservedResource) -> Bool {
+        guard let applied = entry?.applied else { return false }
+        return !AttributeDiff.changes(from: observed.properties.projected(onto: applied), to: applied).isEmpty
+    }
+
+    private static func hasBrokerDrift(entry: Inventory.Entry?, observed: ObservedResource?) -> Bool {
+        guard let applied = entry?.applied, let observed else { return false }
+        return !BrokerConfigSemantics.differences(desired: applied, observed: observed.properties).isEmpty
+    }
+}
