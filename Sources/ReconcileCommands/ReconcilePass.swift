@@ -120,13 +120,13 @@ public struct ReconcilePass: Sendable {
             console.out(JSONPlanRenderer().render(plan) + "\n")
         case .text:
             let color = TextPlanRenderer.shouldUseColor(isTTY: console.isTTY, environment: console.environment)
-            console.out(TextPlanRenderer(color: color).render(plan))
+            console.out(TextPlanRenderer(color: color).render(plan) + "\n")
         }
     }
 
     private func report(_ diagnostics: [Diagnostic]) {
         guard !diagnostics.isEmpty else { return }
-        console.err(DiagnosticRenderer.render(diagnostics, format: .text))
+        console.err(DiagnosticRenderer.render(diagnostics, format: .text) + "\n")
     }
 
     private func release(_ locks: [LockInfo]) async {

@@ -25,7 +25,7 @@ struct RenderCommand: ParsableCommand {
     static func render(manifests: String, cluster: String, broker: Int, console: Console) -> Int32 {
         let load = ManifestLoader.load(directory: manifests)
         guard !load.diagnostics.hasErrors else {
-            console.err(DiagnosticRenderer.render(load.diagnostics, format: .text))
+            console.err(DiagnosticRenderer.render(load.diagnostics, format: .text) + "\n")
             return ExitStatus.error
         }
         let state = DesiredStateCompiler.compile(load.manifests)

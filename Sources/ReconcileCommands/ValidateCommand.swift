@@ -24,7 +24,7 @@ struct ValidateCommand: ParsableCommand {
         var diagnostics = load.diagnostics
         if !diagnostics.hasErrors { diagnostics += DesiredStateCompiler.compile(load.manifests).diagnostics }
         if !diagnostics.isEmpty {
-            let text = DiagnosticRenderer.render(diagnostics, format: format)
+            let text = DiagnosticRenderer.render(diagnostics, format: format) + "\n"
             if format == .github { console.out(text) } else { console.err(text) }
         }
         let errors = diagnostics.filter { $0.severity == .error }.count
