@@ -102,9 +102,16 @@ public struct ReconcilePass: Sendable {
             console.err("error: the plan has \(plan.problems.count) problem(s); nothing was applied\n")
             return ExitStatus.error
         }
-        if options.dryRun || !plan.hasChanges {
+        if options.dryRun {
             return options.detailedExitCode && plan.hasChanges ? ExitStatus.changesPending : ExitStatus.success
         }
+        do {
+            inventories = try await dropVanished(inventories, desired: desired, observed: observed)
+        } catch {
+            console.err("error: cannot save state: \(error)\n")
+            return ExitStatus.error
+        }
+        guard plan.hasChanges else { return ExitStatus.success }
         let console = self.console
         let executor = Executor(providers: providers, store: store, runID: runID, now: now) { event in
             console.err(ProgressText.line(for: event))
@@ -112,6 +119,24 @@ public struct ReconcilePass: Sendable {
         let result = await executor.apply(plan, inventories: inventories)
         console.err(ProgressText.summary(result))
         return result.isSuccess ? ExitStatus.success : ExitStatus.error
+    }
+
+    /// Inventory entries that are no longer declared and no longer exist (deleted by hand, or a delete whose
+    /// result was lost) are dropped, so the inventory keeps describing the real world.
+    private func dropVanished(
+        _ inventories: [String: Inventory], desired: DesiredState, observed: [ResourceAddress: ObservedResource]
+    ) async throws -> [String: Inventory] {
+        let wanted = Set(desired.resources.map(\.address))
+        var out = inventories
+        for (cluster, inventory) in inventories.sorted(by: { $0.key < $1.key }) {
+            let vanished = inventory.entries.keys.filter { !wanted.contains($0) && observed[$0] == nil }
+            guard !vanished.isEmpty else { continue }
+            var updated = inventory
+            for address in vanished { updated[address] = nil }
+            try await store.saveInventory(updated)
+            out[cluster] = updated
+        }
+        return out
     }
 
     private func render(_ plan: Plan, _ options: Options) {

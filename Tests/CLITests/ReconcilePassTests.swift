@@ -122,3 +122,44 @@ struct ReconcilePassTests {
         #expect(console.out.contains("partial"))
     }
 }
+
+@Suite("Inventory upkeep")
+struct InventoryUpkeepTests {
+    @Test("Removing a resource from the manifests deletes it (ours); a resource already gone is dropped from the inventory")
+    func removeAndVanish() async throws {
+        let world = emptyWorld()
+        let stateDir = temporaryDirectory()
+        let store = FileStateStore(directory: stateDir)
+        func run(_ manifests: String, dryRun: Bool = false) async -> (Int32, CapturedConsole) {
+            let console = CapturedConsole()
+            let status = await ReconcilePass(providers: [world], store: store, console: console.console(), runID: UUID().uuidString)
+                .run(.init(manifests: manifests, dryRun: dryRun))
+            return (status, console)
+        }
+        #expect(await run(Repo.example("second-consumer")).0 == ExitStatus.success)
+        let pls2 = ResourceAddress(cluster: "tidb-kafka", type: "azure.privateLinkService", name: "kafka-pls-2")
+        #expect(world[pls2] != nil)
+        // Back to one consumer: the second exposure's LB and PLS go, after the roll that removes EXTERNAL2.
+        let (status, console) = await run(Repo.example("azure-private-link"))
+        #expect(status == ExitStatus.success, "\(console.err)")
+        #expect(console.out.contains("- tidb-kafka/azure.privateLinkService/kafka-pls-2"), "\(console.out)")
+        #expect(world[pls2] == nil)
+        let calls = world.callIDs
+        let lastRestart = try #require(calls.lastIndex { $0.hasSuffix("#restart_broker") })
+        let plsDelete = try #require(calls.firstIndex(of: "\(pls2)#delete"))
+        #expect(lastRestart < plsDelete, "contract only after the roll: \(calls)")
+        #expect(try await store.inventory(cluster: "tidb-kafka")[pls2] == nil)
+
+        // Someone deletes the LB by hand and removes it from the manifests: nothing to delete, the entry is dropped.
+        let lb = ResourceAddress(cluster: "tidb-kafka", type: "azure.loadBalancer", name: "kafka-lb")
+        world.remove(lb)
+        #expect(try await store.inventory(cluster: "tidb-kafka")[lb] != nil)
+        let reduced = temporaryDirectory()
+        try FileManager.default.createDirectory(at: reduced, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: reduced) }
+        let cluster = try String(contentsOfFile: Repo.example("azure-private-link") + "/cluster.yaml", encoding: .utf8)
+        try cluster.write(to: reduced.appendingPathComponent("cluster.yaml"), atomically: true, encoding: .utf8)
+        _ = await run(reduced.path)
+        #expect(try await store.inventory(cluster: "tidb-kafka")[lb] == nil)
+    }
+}
