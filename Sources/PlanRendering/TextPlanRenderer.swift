@@ -51,9 +51,11 @@ public struct TextPlanRenderer: Sendable {
                 sections.append([style.bold("Cluster \(cluster):")])
                 sections += blocks(for: changes, style: style)
             }
-        } else {
+        } else if plan.problems.isEmpty {
             sections.append([style.apply(.bold, .green, to: "No changes.") + " "
                 + style.bold("The real world matches the manifests.")])
+        } else {
+            sections.append([style.bold("No changes could be planned; the problems below must be resolved first.")])
         }
 
         if !plan.problems.isEmpty {

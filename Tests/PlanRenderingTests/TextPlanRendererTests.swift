@@ -26,7 +26,7 @@ import Testing
             isComplete: false
         )
         #expect(plain.render(plan) == """
-            No changes. The real world matches the manifests.
+            No changes could be planned; the problems below must be resolved first.
 
             Problems (these addresses get no change):
               ! tidb-kafka/azure.loadBalancer/kafka-lb: exists but was not created by the reconciler; set adopt: true to take it over
