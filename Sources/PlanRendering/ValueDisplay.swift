@@ -37,7 +37,20 @@ enum ValueDisplay {
         return out
     }
 
+    /// Objects recurse by key; arrays of objects recurse by element, named `[name]` when every element has a
+    /// string `name` (LB rules, pools, subnets) and `[index]` otherwise, so a create reads like Terraform's blocks.
     private static func walk(_ value: Value, prefix: String, into out: inout [(path: String, value: Value)]) {
+        if case .array(let items) = value, !items.isEmpty, items.allSatisfy({ $0.objectValue.map { !$0.isEmpty } ?? false }) {
+            let names = items.compactMap { $0["name"]?.stringValue }
+            let useNames = names.count == items.count && Set(names).count == names.count
+            for (i, item) in items.enumerated() {
+                var element = item
+                if useNames, case .object(var o) = item { o["name"] = nil; element = .object(o) }
+                let label = prefix + "[" + (useNames ? names[i] : String(i)) + "]"
+                if case .object(let o) = element, o.isEmpty { out.append((label, .object([:]))) } else { walk(element, prefix: label, into: &out) }
+            }
+            return
+        }
         guard case .object(let object) = value, !object.isEmpty else {
             out.append((prefix, value))
             return

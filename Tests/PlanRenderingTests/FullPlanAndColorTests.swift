@@ -17,7 +17,7 @@ import Testing
           + tidb-kafka/azure.loadBalancer/kafka-lb
               + location: westeurope
               + properties.enableFloatingIP: false
-              + properties.frontendIPConfigurations: [{"name":"fe","privateIPAddress":"10.0.1.4"}]
+              + properties.frontendIPConfigurations[fe].privateIPAddress: 10.0.1.4
               + properties.idleTimeoutInMinutes: 4
               + properties.probes: []
               + sku.name: Standard
