@@ -9,13 +9,15 @@ struct TestSetupFailure: Error, CustomStringConvertible {
 final class TestServer {
     let port: Int
     private let process: Process
+    private let stdin: Pipe
     private let directory: URL
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    private init(port: Int, process: Process, directory: URL) {
+    private init(port: Int, process: Process, stdin: Pipe, directory: URL) {
         self.port = port
         self.process = process
+        self.stdin = stdin
         self.directory = directory
     }
 
@@ -28,7 +30,9 @@ final class TestServer {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-u", script.path] + (tls.map { [$0.serverCertificate, $0.serverKey] } ?? [])
         let stdout = Pipe()
+        let stdin = Pipe()  // the server exits on EOF, so it never outlives this test process
         process.standardOutput = stdout
+        process.standardInput = stdin
         do {
             try process.run()
         } catch {
@@ -43,19 +47,21 @@ final class TestServer {
         }
         let line = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let port = Int(line), port > 0 else {
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
+            try? stdin.fileHandleForWriting.close()
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             throw TestSetupFailure(description: """
-                the python3 test HTTP server did not report a port (is python3 installed and on PATH? \
-                exit status \(process.terminationStatus), output: \(line.debugDescription))
+                the python3 test HTTP server did not report a port; is python3 installed and on PATH? \
+                (stdout: \(line.debugDescription))
                 """)
         }
-        return TestServer(port: port, process: process, directory: directory)
+        return TestServer(port: port, process: process, stdin: stdin, directory: directory)
     }
 
+    /// Kills the server (SIGKILL: children inherit the test runner's blocked-signal mask, so a
+    /// SIGTERM could be ignored) without blocking on `waitUntilExit`; Foundation reaps it.
     func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        try? stdin.fileHandleForWriting.close()
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(at: directory)
     }
 }

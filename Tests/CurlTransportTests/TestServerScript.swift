@@ -2,7 +2,19 @@
 /// first stdout line. Handlers: echo (default), /slow, /big, /bigstream, /gzip, /gzipbomb,
 /// /status/NNN, /drop, /headers, /early-hints.
 let testServerScript = #"""
-import gzip, json, socket, ssl, sys, time
+import gzip, json, os, signal, socket, ssl, sys, threading, time
+
+# Children of the Swift test process inherit its blocked-signal mask (SIGTERM included): unblock.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, signal.valid_signals())
+
+def exit_when_parent_goes_away():
+    # stdin is a pipe held by the test process; EOF means it stopped us or died.
+    try:
+        sys.stdin.buffer.read()
+    finally:
+        os._exit(0)
+
+threading.Thread(target=exit_when_parent_goes_away, daemon=True).start()
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 GZIP_TEXT = b"hello gzip " * 1000
@@ -11,6 +23,11 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
     allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        # Clients aborting (timeouts, cancellation, response caps) are expected in these tests.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError)):
+            super().handle_error(request, client_address)
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
