@@ -1,4 +1,4 @@
-public import ReconcileModel
+import ReconcileModel
 
 /// `kind: AzurePrivateLinkExposure`: an internal Standard load balancer with one rule per broker and a Private
 /// Link Service in front of it (seed runbook 000, sections 4.1-4.4).

@@ -1,4 +1,4 @@
-public import ReconcileModel
+import ReconcileModel
 
 /// `kind: GcpPrivateServiceConnectExposure`: a PSC published service, either by port mapping (seed 003 §5) or
 /// by a single kafka-proxy VM (§6).

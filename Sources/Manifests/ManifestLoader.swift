@@ -1,5 +1,5 @@
 import Foundation
-public import ReconcileModel
+import ReconcileModel
 import YAML
 
 /// Reads Kubernetes-style documents (`apiVersion`, `kind`, `metadata.name`, `spec`) from YAML files.
