@@ -65,10 +65,12 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: upcoming),
-        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "ReconcileModel", "YAML"], swiftSettings: upcoming),
+        .testTarget(
+            name: "ManifestsTests", dependencies: ["Manifests", "ReconcileModel", "YAML", "TestSupport"], swiftSettings: upcoming
+        ),
         .testTarget(
             name: "DesiredStateTests",
-            dependencies: ["DesiredState", "Manifests", "ReconcileModel"],
+            dependencies: ["DesiredState", "Manifests", "ReconcileModel", "TestSupport"],
             swiftSettings: upcoming
         ),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "ReconcileModel"], swiftSettings: upcoming),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `reconcile` executable (built beside the test bundle by `swift build --build-tests`).
 struct Binary {

@@ -4,11 +4,6 @@ import ReconcileModel
 import Synchronization
 import TestSupport
 
-enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static func example(_ name: String) -> String { root.appendingPathComponent("manifests/examples/\(name)").path }
-}
-
 /// Captures what a command prints.
 final class CapturedConsole: Sendable {
     private let buffers = Mutex<(out: String, err: String)>(("", ""))

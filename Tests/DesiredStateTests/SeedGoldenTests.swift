@@ -2,6 +2,7 @@ import DesiredState
 import Manifests
 import ReconcileModel
 import Testing
+import TestSupport
 
 @Suite("Rendered broker configs equal the seeds' files key by key")
 struct SeedGoldenTests {

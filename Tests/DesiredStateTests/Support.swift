@@ -3,13 +3,9 @@ import Foundation
 import Manifests
 import ReconcileModel
 import Testing
+import TestSupport
 
-/// Paths of the repository and of `../shared` beside it.
-enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static func example(_ name: String) -> String { root.appendingPathComponent("manifests/examples/\(name)").path }
-    static let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
-
+extension Repo {
     /// The seed runbook text; fails the test loudly (never skips) when `../shared` is missing.
     static func seed(_ prefix: String) throws -> String {
         let dir = shared.appendingPathComponent("seeds")

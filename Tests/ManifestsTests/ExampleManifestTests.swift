@@ -2,6 +2,7 @@ import Foundation
 import Manifests
 import ReconcileModel
 import Testing
+import TestSupport
 
 @Suite("Example manifests")
 struct ExampleManifestTests {

@@ -2,12 +2,7 @@ import Foundation
 import Manifests
 import ReconcileModel
 import Testing
-
-enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static func example(_ name: String) -> String { root.appendingPathComponent("manifests/examples/\(name)").path }
-    static let examples = ["azure-private-link", "gcp-psc-port-mapping", "gcp-kafka-proxy", "existing-cluster", "second-consumer"]
-}
+import TestSupport
 
 /// Loads in-memory files (path -> YAML text).
 func load(_ files: [(String, String)]) -> ManifestLoad {
