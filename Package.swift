@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "DesiredState", dependencies: ["ReconcileModel", "Manifests"], swiftSettings: upcoming),
         .target(name: "Planning", dependencies: ["ReconcileModel"], swiftSettings: upcoming),
         .target(name: "PlanRendering", dependencies: ["ReconcileModel"], swiftSettings: upcoming),
+        // Pure: java.util.Properties-exact parsing and line-preserving editing of server.properties.
+        .target(name: "ServerProperties", swiftSettings: upcoming),
 
         // Ports (protocols whose doc comments carry the contract).
         .target(name: "ProviderAPI", dependencies: ["ReconcileModel"], swiftSettings: upcoming),
@@ -41,6 +43,7 @@ let package = Package(
         // Adapters.
         .target(name: "FileStateStore", dependencies: ["ReconcileModel", "ProviderAPI"], swiftSettings: upcoming),
         .target(name: "CurlTransport", dependencies: ["CCurl", "ProviderAPI"], swiftSettings: upcoming),
+        .target(name: "SSHTransport", dependencies: ["ProviderAPI"], swiftSettings: upcoming),
 
         // Engine.
         .target(name: "Execution", dependencies: ["ReconcileModel", "ProviderAPI"], swiftSettings: upcoming),
@@ -86,6 +89,10 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "ProviderAPI"], swiftSettings: upcoming),
+        .testTarget(name: "ServerPropertiesTests", dependencies: ["ServerProperties"], swiftSettings: upcoming),
+        .testTarget(
+            name: "SSHTransportTests", dependencies: ["SSHTransport", "ProviderAPI", "TestSupport"], swiftSettings: upcoming
+        ),
         .testTarget(
             name: "CLITests",
             dependencies: ["ReconcileCommands", "ReconcileModel", "TestSupport"],
