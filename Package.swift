@@ -45,6 +45,10 @@ let package = Package(
         .target(name: "CurlTransport", dependencies: ["CCurl", "ProviderAPI"], swiftSettings: upcoming),
         .target(name: "SSHTransport", dependencies: ["ProviderAPI"], swiftSettings: upcoming),
 
+        .target(
+            name: "KafkaBrokers", dependencies: ["ReconcileModel", "ProviderAPI", "ServerProperties"], swiftSettings: upcoming
+        ),
+
         // Engine.
         .target(name: "Execution", dependencies: ["ReconcileModel", "ProviderAPI"], swiftSettings: upcoming),
 
@@ -53,7 +57,7 @@ let package = Package(
             name: "ReconcileCommands",
             dependencies: [
                 "ReconcileModel", "YAML", "Manifests", "DesiredState", "Planning", "PlanRendering",
-                "ProviderAPI", "Execution", "FileStateStore", "CurlTransport",
+                "ProviderAPI", "Execution", "FileStateStore", "CurlTransport", "SSHTransport", "KafkaBrokers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
@@ -89,6 +93,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "ProviderAPI"], swiftSettings: upcoming),
+        .testTarget(
+            name: "KafkaBrokersTests",
+            dependencies: ["KafkaBrokers", "ProviderAPI", "ReconcileModel", "ServerProperties", "TestSupport"],
+            swiftSettings: upcoming
+        ),
         .testTarget(name: "ServerPropertiesTests", dependencies: ["ServerProperties"], swiftSettings: upcoming),
         .testTarget(
             name: "SSHTransportTests", dependencies: ["SSHTransport", "ProviderAPI", "TestSupport"], swiftSettings: upcoming

@@ -47,7 +47,8 @@ struct ClusterDecoder {
             sink.error(key.location, key.path, "`\(key.value)` is rendered by the reconciler from the cluster and exposure fields; remove it from settings")
         }
         let ssh = decodeSSH(spec)
-        let restart = spec.object("restart", known: ["command", "timeoutSeconds"])
+        let restart = spec.object("restart", known: ["command", "timeoutSeconds", "policy"])
+        let restartPolicy = restart?.choice("policy", ["rolling", "manual"]).flatMap { KafkaClusterManifest.RestartPolicy(rawValue: $0.value) }
         let command = restart?.stringList("command")?.map(\.value) ?? ["sudo", "systemctl", "restart", "kafka"]
         if let restart, restart.has("command"), command.isEmpty {
             sink.error(restart.valueLocation("command"), "spec.restart.command", "the restart command must not be empty")
@@ -60,6 +61,7 @@ struct ClusterDecoder {
             controllerListener: controller, processRoles: processRoles, logDirs: logDirs, brokers: brokers,
             settings: settings, ssh: ssh, configPath: spec.string("configPath")?.value ?? "config/server.properties",
             restartCommand: command, restartTimeoutSeconds: restart?.int("timeoutSeconds", range: 1...86_400)?.value ?? 600,
+            restartPolicy: restartPolicy ?? .rolling,
             health: KafkaClusterManifest.Health(
                 underReplicated: policy ?? .strict,
                 brokerReadyTimeoutSeconds: health?.int("brokerReadyTimeoutSeconds", range: 1...86_400)?.value ?? 300,

@@ -39,6 +39,13 @@ public struct KafkaClusterManifest: Sendable, Hashable {
         public var maxConcurrentHosts: Int
     }
 
+    public enum RestartPolicy: String, Sendable, Hashable {
+        /// The reconciler restarts brokers one at a time, gated on Kafka's health (the default).
+        case rolling
+        /// Configs are written; restarts are left to the operator and reported as needed, never planned.
+        case manual
+    }
+
     public enum UnderReplicatedPolicy: String, Sendable, Hashable {
         /// Zero under-replicated partitions cluster-wide before each restart (the default).
         case strict
@@ -67,6 +74,7 @@ public struct KafkaClusterManifest: Sendable, Hashable {
     public var configPath: String
     public var restartCommand: [String]
     public var restartTimeoutSeconds: Int
+    public var restartPolicy: RestartPolicy
     public var health: Health
     public var source: SourceLocation
 

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import FileStateStore
+import SSHTransport
 import Foundation
 
 /// `reconcile`: one pass over the manifests. With `--dry-run` it only plans; without, it applies.
@@ -35,13 +36,15 @@ public struct ReconcileCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
+        let ssh = OpenSSHRemoteHost()
         let pass = ReconcilePass(
-            providers: ProviderRegistry.standard(),
+            providers: { ProviderRegistry.standard(for: $0, remote: ssh) },
             store: FileStateStore(directory: URL(fileURLWithPath: paths.state)),
             console: .standard)
         let status = await pass.run(.init(
             manifests: paths.manifests, dryRun: dryRun, detailedExitCode: detailedExitcode,
             output: output.format, targets: target))
+        await ssh.shutdown()
         if status != ExitStatus.success { throw ExitCode(status) }
     }
 }

@@ -1,7 +1,7 @@
 import DesiredState
 import Execution
 public import Foundation
-import Manifests
+public import Manifests
 import PlanRendering
 import Planning
 public import ProviderAPI
@@ -28,15 +28,17 @@ public struct ReconcilePass: Sendable {
         }
     }
 
-    let providers: [any ResourceProvider]
+    let providers: @Sendable (ManifestSet) -> [any ResourceProvider]
     let store: any StateStore
     let console: Console
     let now: @Sendable () -> Date
     let runID: String
     let observeConcurrency: Int
 
+    /// - Parameter providers: builds the providers once the manifests are loaded (brokers' SSH endpoints come
+    ///   from them).
     public init(
-        providers: [any ResourceProvider], store: any StateStore, console: Console,
+        providers: @escaping @Sendable (ManifestSet) -> [any ResourceProvider], store: any StateStore, console: Console,
         now: @escaping @Sendable () -> Date = Date.init, runID: String = UUID().uuidString.lowercased(), observeConcurrency: Int = 8
     ) {
         self.providers = providers
@@ -45,6 +47,14 @@ public struct ReconcilePass: Sendable {
         self.now = now
         self.runID = runID
         self.observeConcurrency = observeConcurrency
+    }
+
+    /// A pass over a fixed set of providers.
+    public init(
+        providers: [any ResourceProvider], store: any StateStore, console: Console,
+        now: @escaping @Sendable () -> Date = Date.init, runID: String = UUID().uuidString.lowercased(), observeConcurrency: Int = 8
+    ) {
+        self.init(providers: { _ in providers }, store: store, console: console, now: now, runID: runID, observeConcurrency: observeConcurrency)
     }
 
     /// Runs the pass and returns the process exit status.
@@ -67,12 +77,14 @@ public struct ReconcilePass: Sendable {
                 return ExitStatus.error
             }
         }
-        let status = await planAndApply(options, desired: desired, clusters: clusters)
+        let status = await planAndApply(options, desired: desired, manifests: load.manifests, clusters: clusters)
         await release(locks)
         return status
     }
 
-    private func planAndApply(_ options: Options, desired: DesiredState, clusters: [String]) async -> Int32 {
+    private func planAndApply(_ options: Options, desired: DesiredState, manifests: ManifestSet, clusters: [String]) async -> Int32 {
+        let providers = self.providers(manifests)
+        let scope = TargetScope(selectors: options.targets, desired: desired.resources)
         var inventories: [String: Inventory] = [:]
         var journals: [String: [JournalEntry]] = [:]
         do {
@@ -90,11 +102,15 @@ public struct ReconcilePass: Sendable {
                 warnings.append("state for cluster `\(orphan)` exists but no manifest declares it; nothing of it is changed or deleted")
             }
         }
+        let scopedDesired = scope.desired
+        let scopedInventories = inventories.mapValues(scope.inventory)
         let observed = await Observation(providers: providers, concurrency: observeConcurrency)
-            .observe(desired: desired.resources, inventories: inventories)
+            .observe(desired: scopedDesired, inventories: scopedInventories)
         var plan = Planner.plan(PlanInput(
-            desired: desired.resources, observed: observed, inventories: inventories,
-            pendingRestarts: PendingRestarts.from(journals: journals), targets: options.targets))
+            desired: scopedDesired, observed: observed, inventories: scopedInventories,
+            pendingRestarts: PendingRestarts.from(journals: journals).filter { scope.contains($0.key) }, targets: options.targets))
+        let manual = Set(manifests.clusters.filter { $0.restartPolicy == .manual }.map(\.name.value))
+        plan = plan.leavingRestartsToOperator(in: manual)
         plan.warnings += warnings
         render(plan, options)
 
@@ -106,7 +122,7 @@ public struct ReconcilePass: Sendable {
             return options.detailedExitCode && plan.hasChanges ? ExitStatus.changesPending : ExitStatus.success
         }
         do {
-            inventories = try await dropVanished(inventories, desired: desired, observed: observed)
+            inventories = try await dropVanished(inventories, desired: desired, observed: observed, scope: scope)
         } catch {
             console.err("error: cannot save state: \(error)\n")
             return ExitStatus.error
@@ -124,12 +140,12 @@ public struct ReconcilePass: Sendable {
     /// Inventory entries that are no longer declared and no longer exist (deleted by hand, or a delete whose
     /// result was lost) are dropped, so the inventory keeps describing the real world.
     private func dropVanished(
-        _ inventories: [String: Inventory], desired: DesiredState, observed: [ResourceAddress: ObservedResource]
+        _ inventories: [String: Inventory], desired: DesiredState, observed: [ResourceAddress: ObservedResource], scope: TargetScope
     ) async throws -> [String: Inventory] {
         let wanted = Set(desired.resources.map(\.address))
         var out = inventories
         for (cluster, inventory) in inventories.sorted(by: { $0.key < $1.key }) {
-            let vanished = inventory.entries.keys.filter { !wanted.contains($0) && observed[$0] == nil }
+            let vanished = inventory.entries.keys.filter { !wanted.contains($0) && scope.contains($0) && observed[$0] == nil }
             guard !vanished.isEmpty else { continue }
             var updated = inventory
             for address in vanished { updated[address] = nil }

@@ -1,0 +1,141 @@
+public import Foundation
+public import ProviderAPI
+public import ReconcileModel
+import ServerProperties
+
+/// `kafka.brokerConfig`: the managed keys of each broker's `server.properties`, read and written over a
+/// `RemoteHost` (OpenSSH in production, a local stand-in in the sandbox).
+///
+/// Observe reads every broker's file concurrently (bounded) and never writes. A broker that cannot be read
+/// (unreachable, host key mismatch, malformed file) is reported for that broker only; the others are still
+/// observed. Apply re-reads the file and edits it line by line: only managed keys change, comments and
+/// unmanaged keys keep their bytes and order, and an edit that changes no value writes nothing. The previous
+/// file is kept as `<path>.bak-<UTC timestamp>`.
+///
+/// Restarts are not performed here: rolling restarts need Kafka's health gates, which this provider does not
+/// have. A `.restartBroker` change fails with a terminal error naming `restart.policy: manual` as the way to
+/// write configs without restarts.
+public final class BrokerConfigProvider: ResourceProvider {
+    public static let type = "kafka.brokerConfig"
+    public let resourceTypes: Set<String> = [BrokerConfigProvider.type]
+
+    private let remote: any RemoteHost
+    private let endpoints: [ResourceAddress: BrokerEndpoint]
+    private let now: @Sendable () -> Date
+    private let maxConcurrentHosts: Int
+
+    public init(remote: any RemoteHost, endpoints: [BrokerEndpoint], now: @escaping @Sendable () -> Date = Date.init, maxConcurrentHosts: Int = 16) {
+        self.remote = remote
+        self.endpoints = Dictionary(endpoints.map { ($0.address, $0) }, uniquingKeysWith: { _, last in last })
+        self.now = now
+        self.maxConcurrentHosts = max(1, maxConcurrentHosts)
+    }
+
+    public func observe(desired: [ResourceSpec], inventory: [Inventory.Entry]) async throws -> [ObservedResource] {
+        var wanted: [ResourceAddress: Value?] = [:]
+        for entry in inventory where entry.address.type == Self.type { wanted[entry.address] = .some(nil) }
+        for spec in desired where spec.address.type == Self.type { wanted[spec.address] = .some(spec.properties) }
+        let work = wanted.keys.sorted()
+        return await withTaskGroup(of: ObservedResource?.self) { group in
+            var results: [ObservedResource] = []
+            var next = 0
+            func launch() {
+                let address = work[next]
+                let shape = wanted[address]!
+                next += 1
+                group.addTask { await self.observeOne(address, shape: shape) }
+            }
+            while next < min(work.count, maxConcurrentHosts) { launch() }
+            while let result = await group.next() {
+                if let result { results.append(result) }
+                if next < work.count { launch() }
+            }
+            return results.sorted { $0.address < $1.address }
+        }
+    }
+
+    private func observeOne(_ address: ResourceAddress, shape: Value?) async -> ObservedResource? {
+        guard let endpoint = endpoints[address] else {
+            return shape == nil ? nil : .failed(address, "no SSH endpoint is known for this broker")
+        }
+        do {
+            guard let bytes = try await remote.readFile(endpoint.configPath, on: endpoint.target) else {
+                // No file yet: every managed key is absent, so the plan writes a new file.
+                return ObservedResource(address: address, cloudID: endpoint.id, properties: Self.project([:], onto: shape))
+            }
+            let file = try PropertiesFile(bytes: bytes)
+            return ObservedResource(address: address, cloudID: endpoint.id, properties: Self.project(file.values, onto: shape))
+        } catch let error as PropertiesError {
+            return .failed(address, "\(endpoint.configPath) on \(endpoint.target.host) is not a valid properties file: line \(error.line): \(error.message)")
+        } catch {
+            return .failed(address, "cannot read \(endpoint.configPath): \(error)")
+        }
+    }
+
+    /// The file's values for the managed keys (`.null` when absent); all values when nothing is managed.
+    static func project(_ values: [String: String], onto shape: Value?) -> Value {
+        guard let keys = shape?.objectValue?.keys else { return .object(values.mapValues(Value.string)) }
+        return .object(Dictionary(uniqueKeysWithValues: keys.map { key in (key, values[key].map(Value.string) ?? .null) }))
+    }
+
+    public func apply(_ change: Change) async throws -> ObservedResource? {
+        switch change.action {
+        case .writeBrokerConfig, .create, .update:
+            return try await write(change)
+        case .forget:
+            return nil
+        case .restartBroker:
+            throw ProviderError(
+                .terminal, address: change.address,
+                "not restarted: health-gated rolling restarts are not available in this build; the config is written and the restart stays pending (use restart.policy: manual to restart brokers yourself)")
+        case .delete, .replace:
+            throw ProviderError(.terminal, address: change.address, "broker configs are never deleted or replaced")
+        }
+    }
+
+    private func write(_ change: Change) async throws -> ObservedResource? {
+        guard let endpoint = endpoints[change.address] else {
+            throw ProviderError(.terminal, address: change.address, "no SSH endpoint is known for this broker")
+        }
+        guard let wanted = change.after?.objectValue else {
+            throw ProviderError(.terminal, address: change.address, "the change carries no desired settings")
+        }
+        do {
+            let current = try await remote.readFile(endpoint.configPath, on: endpoint.target) ?? []
+            let file = try PropertiesFile(bytes: current)
+            let edits = wanted.keys.sorted().map { key in (key: key, value: wanted[key]?.stringValue) }
+            let (edited, changed) = file.editing(Self.ordered(edits, like: change.after))
+            if !changed.isEmpty || current.isEmpty {
+                _ = try await remote.writeFile(endpoint.configPath, contents: edited.bytes, on: endpoint.target, backupSuffix: backupSuffix())
+            }
+            return ObservedResource(address: change.address, cloudID: endpoint.id, properties: Self.project(edited.values, onto: change.after))
+        } catch let error as RemoteError {
+            throw ProviderError(error.isRetryable ? .retryable : .terminal, address: change.address, "cannot write \(endpoint.configPath): \(error)")
+        } catch let error as PropertiesError {
+            throw ProviderError(.terminal, address: change.address, "\(endpoint.configPath) is not a valid properties file: line \(error.line): \(error.message)")
+        }
+    }
+
+    /// New keys are appended in the runbook's order when the desired settings carry one (`__order`), else sorted.
+    static func ordered(_ edits: [(key: String, value: String?)], like after: Value?) -> [(key: String, value: String?)] {
+        let order = BrokerKeyOrder.rank
+        return edits.sorted { (order[$0.key] ?? Int.max, $0.key) < (order[$1.key] ?? Int.max, $1.key) }
+    }
+
+    /// `.bak-YYYYMMDDTHHMMSSZ` in UTC, so backups sort by time and never collide within a second.
+    func backupSuffix() -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: now())
+        func two(_ n: Int?) -> String { let v = n ?? 0; return v < 10 ? "0\(v)" : String(v) }
+        return ".bak-\(c.year ?? 0)\(two(c.month))\(two(c.day))T\(two(c.hour))\(two(c.minute))\(two(c.second))Z"
+    }
+}
+
+/// The runbook's key order, so keys appended to a file read like the seed.
+enum BrokerKeyOrder {
+    static let rank: [String: Int] = Dictionary(uniqueKeysWithValues: [
+        "process.roles", "node.id", "controller.quorum.voters", "listeners", "inter.broker.listener.name",
+        "advertised.listeners", "controller.listener.names", "listener.security.protocol.map", "log.dirs",
+    ].enumerated().map { ($1, $0) })
+}
