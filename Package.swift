@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "ReconcileModel", swiftSettings: upcoming),
         .target(name: "YAML", dependencies: ["CLibYAML"], swiftSettings: upcoming),
         .target(name: "Manifests", dependencies: ["ReconcileModel", "YAML"], swiftSettings: upcoming),
-        .target(name: "DesiredState", dependencies: ["ReconcileModel", "Manifests"], swiftSettings: upcoming),
+        .target(name: "DesiredState", dependencies: ["ReconcileModel", "Manifests", "ServerProperties"], swiftSettings: upcoming),
         .target(name: "Planning", dependencies: ["ReconcileModel"], swiftSettings: upcoming),
         .target(name: "PlanRendering", dependencies: ["ReconcileModel"], swiftSettings: upcoming),
         // Pure: java.util.Properties-exact parsing and line-preserving editing of server.properties.

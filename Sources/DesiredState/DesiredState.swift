@@ -1,5 +1,6 @@
 public import Manifests
 public import ReconcileModel
+import ServerProperties
 
 /// Everything the manifests want, expanded: per-broker `server.properties` settings and per-exposure cloud
 /// resource graphs. Pure: computed from a `ManifestSet` alone.
@@ -23,6 +24,10 @@ public struct BrokerProperties: Sendable, Hashable {
     public init(_ entries: [(key: String, value: String)]) { self.entries = entries }
 
     public subscript(key: String) -> String? { entries.last { $0.key == key }?.value }
+
+    /// The settings as a fresh `server.properties` (escaped so `java.util.Properties` reads back exactly these
+    /// strings; `:` and `=` stay unescaped in values, unlike `Properties.store`).
+    public var fileText: String { entries.map { PropertiesText.line(key: $0.key, value: $0.value) + "\n" }.joined() }
 
     public var value: Value { .object(Dictionary(entries.map { ($0.key, Value.string($0.value)) }, uniquingKeysWith: { _, b in b })) }
 

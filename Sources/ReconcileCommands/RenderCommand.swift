@@ -38,7 +38,7 @@ struct RenderCommand: ParsableCommand {
             console.err("error: cluster `\(cluster)` has no broker with node id \(broker) (ids: \(brokers.keys.sorted().map(String.init).joined(separator: ", ")))\n")
             return ExitStatus.error
         }
-        console.out(PropertiesText.render(props))
+        console.out(props.fileText)
         return ExitStatus.success
     }
 }
