@@ -36,7 +36,8 @@ public struct ReconcileCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let ssh = OpenSSHRemoteHost()
+        // The per-cluster bound (`ssh.maxConcurrentHosts`) is applied by the broker provider; this is only a ceiling.
+        let ssh = OpenSSHRemoteHost(maxConcurrentHosts: 256)
         let pass = ReconcilePass(
             providers: { ProviderRegistry.standard(for: $0, remote: ssh) },
             store: FileStateStore(directory: URL(fileURLWithPath: paths.state)),
