@@ -18,6 +18,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "reconcile", targets: ["reconcile"]),
+        .executable(name: "kafka-broker-sim", targets: ["kafka-broker-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,6 +35,10 @@ let package = Package(
         .target(name: "DesiredState", dependencies: ["ReconcileModel", "Manifests", "ServerProperties"], swiftSettings: upcoming),
         .target(name: "Planning", dependencies: ["ReconcileModel"], swiftSettings: upcoming),
         .target(name: "PlanRendering", dependencies: ["ReconcileModel"], swiftSettings: upcoming),
+        // Pure: the Kafka wire-protocol subset (framing, primitives, the five APIs), no IO.
+        .target(name: "KafkaProtocol", swiftSettings: upcoming),
+        // Pure: restart gates and the one-broker-at-a-time rolling-restart state machine (sans-IO).
+        .target(name: "RollingRestart", dependencies: ["ReconcileModel"], swiftSettings: upcoming),
         // Pure: java.util.Properties-exact parsing and line-preserving editing of server.properties.
         .target(name: "ServerProperties", swiftSettings: upcoming),
 
@@ -44,6 +49,10 @@ let package = Package(
         .target(name: "FileStateStore", dependencies: ["ReconcileModel", "ProviderAPI"], swiftSettings: upcoming),
         .target(name: "CurlTransport", dependencies: ["CCurl", "ProviderAPI"], swiftSettings: upcoming),
         .target(name: "SSHTransport", dependencies: ["ProviderAPI"], swiftSettings: upcoming),
+        .target(name: "KafkaClient", dependencies: ["KafkaProtocol"], swiftSettings: upcoming),
+        // The broker simulator of the sandbox and the tests: its own codec, never KafkaProtocol's.
+        .target(name: "KafkaSimulator", dependencies: ["ServerProperties"], swiftSettings: upcoming),
+        .executableTarget(name: "kafka-broker-sim", dependencies: ["KafkaSimulator"], swiftSettings: upcoming),
 
         .target(
             name: "KafkaBrokers", dependencies: ["ReconcileModel", "ProviderAPI", "ServerProperties"], swiftSettings: upcoming
@@ -98,6 +107,12 @@ let package = Package(
             dependencies: ["KafkaBrokers", "ProviderAPI", "ReconcileModel", "ServerProperties", "TestSupport"],
             swiftSettings: upcoming
         ),
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"], swiftSettings: upcoming),
+        .testTarget(
+            name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "KafkaSimulator"], swiftSettings: upcoming
+        ),
+        .testTarget(name: "KafkaSimulatorTests", dependencies: ["KafkaSimulator", "TestSupport"], swiftSettings: upcoming),
+        .testTarget(name: "RollingRestartTests", dependencies: ["RollingRestart", "ReconcileModel"], swiftSettings: upcoming),
         .testTarget(name: "ServerPropertiesTests", dependencies: ["ServerProperties"], swiftSettings: upcoming),
         .testTarget(
             name: "SSHTransportTests", dependencies: ["SSHTransport", "ProviderAPI", "TestSupport"], swiftSettings: upcoming
