@@ -7,10 +7,13 @@ public enum ApplyEvent: Sendable, Hashable {
     case failed(Change, String)
     /// Not run because the named changes failed or were skipped (or `cancelled`).
     case skipped(Change, because: [String])
+    /// A long step is waiting (a broker roll's gates); `waitingFor` says what is not yet true.
+    case progress(Change?, [String])
 
-    public var change: Change {
+    public var change: Change? {
         switch self {
         case .started(let c), .succeeded(let c), .failed(let c, _), .skipped(let c, _): c
+        case .progress(let c, _): c
         }
     }
 }

@@ -79,6 +79,18 @@ struct ApplyScheduler {
         return batch
     }
 
+    /// Marks every pending change matching `belongs` as running and returns them: a broker roll takes all of
+    /// a cluster's restarts at once and orders them itself (their chain of dependencies on each other is
+    /// replaced by the roll's one-at-a-time guarantee).
+    mutating func claimPending(where belongs: (Change) -> Bool) -> [Change] {
+        let claimed = changes.filter { status[$0.id] == .pending && belongs($0) }
+        for change in claimed {
+            status[change.id] = .running
+            running += 1
+        }
+        return claimed
+    }
+
     /// Records the end of a running change.
     mutating func finish(_ id: String, succeeded: Bool) {
         guard status[id] == .running else { return }

@@ -41,7 +41,7 @@ public struct Executor: Sendable {
             recorder: InventoryRecorder(inventories),
             report: ApplyReport(inventories: inventories)
         )
-        await withTaskGroup(of: Outcome.self) { group in
+        await withTaskGroup(of: [Outcome].self) { group in
             while true {
                 var progressed = false
                 if Task.isCancelled {
@@ -51,9 +51,19 @@ public struct Executor: Sendable {
                     progressed = !batch.isEmpty
                     for (change, because) in batch.skip { await skip(change, because, &run) }
                     for change in batch.start {
+                        if change.action == .restartBroker,
+                            let roller = providers.first(where: { $0.resourceTypes.contains(change.address.type) }) as? any BrokerRoller
+                        {
+                            let siblings = run.scheduler.claimPending { $0.action == .restartBroker && $0.address.cluster == change.address.cluster }
+                            let restarts = [change] + siblings
+                            let journal = self.journal
+                            let events = self.events
+                            group.addTask { await Executor.roll(restarts, with: roller, journal: journal, events: events) }
+                            continue
+                        }
                         switch await begin(change) {
                         case .success(let provider):
-                            group.addTask { await Executor.perform(change, on: provider) }
+                            group.addTask { [await Executor.perform(change, on: provider)] }
                         case .failure(let failure):
                             await fail(change, failure.message, &run)
                         }
@@ -69,10 +79,17 @@ public struct Executor: Sendable {
                     }
                     continue
                 }
-                guard let outcome = await group.next() else { break }
-                switch outcome.result {
-                case .success(let observed): await succeed(outcome.change, observed, &run)
-                case .failure(let failure): await fail(outcome.change, failure.message, &run)
+                guard let outcomes = await group.next() else { break }
+                for outcome in outcomes {
+                    if let because = outcome.skippedBecause {
+                        run.scheduler.finish(outcome.change.id, succeeded: false)
+                        await skip(outcome.change, because, &run)
+                        continue
+                    }
+                    switch outcome.result {
+                    case .success(let observed): await succeed(outcome.change, observed, &run, journalled: outcome.journalled)
+                    case .failure(let failure): await fail(outcome.change, failure.message, &run, journalled: outcome.journalled)
+                    }
                 }
             }
         }
@@ -95,6 +112,51 @@ public struct Executor: Sendable {
     private struct Outcome: Sendable {
         var change: Change
         var result: Result<ObservedResource?, StepFailure>
+        /// The roll already journalled this change's outcome as it happened.
+        var journalled = false
+        /// Not run at all (the roll halted before reaching it).
+        var skippedBecause: [String]?
+    }
+
+    /// Hands a cluster's restarts to its roller, journalling each broker as the roll reaches it: "started"
+    /// before it goes down, "succeeded" once it is back and healthy. Brokers the roll never reached are
+    /// skipped, naming the halt.
+    private static func roll(
+        _ restarts: [Change], with roller: any BrokerRoller,
+        journal: @escaping @Sendable (Change, JournalEntry.Status, String?) async throws -> Void,
+        events: @escaping @Sendable (ApplyEvent) async -> Void
+    ) async -> [Outcome] {
+        let byID = Dictionary(restarts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let call = Task {
+            await roller.roll(restarts) { event in
+                switch event {
+                case .restarting(let change, _):
+                    await events(.started(change))
+                    try await journal(change, .started, nil)
+                case .restarted(let change):
+                    try await journal(change, .succeeded, nil)
+                    await events(.succeeded(change))
+                case .alreadyCurrent(let change):
+                    try await journal(change, .succeeded, "already runs its new config; not restarted again")
+                    await events(.succeeded(change))
+                case .waiting(let change, let waitingFor):
+                    await events(.progress(change, waitingFor))
+                }
+            }
+        }
+        let result = await call.value
+        var outcomes: [Outcome] = []
+        for id in result.completed { if let change = byID[id] { outcomes.append(Outcome(change: change, result: .success(nil), journalled: true)) } }
+        if let halt = result.halt {
+            let failedID = halt.changeID
+            if let id = failedID, let change = byID[id], !result.completed.contains(id) {
+                outcomes.append(Outcome(change: change, result: .failure(StepFailure(message: halt.reason))))
+            }
+            for change in restarts where !result.completed.contains(change.id) && change.id != failedID {
+                outcomes.append(Outcome(change: change, result: .success(nil), skippedBecause: ["roll halted: \(halt.reason)"]))
+            }
+        }
+        return outcomes
     }
 
     /// Routes the change and journals its start; a failure here means the provider is never called.
@@ -122,7 +184,7 @@ public struct Executor: Sendable {
         }
     }
 
-    private func succeed(_ change: Change, _ observed: ObservedResource?, _ run: inout Run) async {
+    private func succeed(_ change: Change, _ observed: ObservedResource?, _ run: inout Run, journalled: Bool = false) async {
         let inventory = run.recorder.record(change, result: observed)
         if let store {
             do {
@@ -132,16 +194,18 @@ public struct Executor: Sendable {
                 return
             }
         }
-        do {
-            try await journal(change, .succeeded)
-        } catch {
-            await fail(change, "applied, but the journal could not be written: \(Executor.describe(error))", &run,
-                       journalled: true)
-            return
+        if !journalled {
+            do {
+                try await journal(change, .succeeded)
+            } catch {
+                await fail(change, "applied, but the journal could not be written: \(Executor.describe(error))", &run,
+                           journalled: true)
+                return
+            }
         }
         run.scheduler.finish(change.id, succeeded: true)
         run.report.succeeded.append(change.id)
-        await events(.succeeded(change))
+        if !journalled { await events(.succeeded(change)) }
     }
 
     private func fail(_ change: Change, _ message: String, _ run: inout Run, journalled: Bool = false) async {
@@ -166,12 +230,19 @@ public struct Executor: Sendable {
     }
 
     private func journal(_ change: Change, _ status: JournalEntry.Status, detail: String? = nil) async throws {
-        guard let store else { return }
-        let entry = JournalEntry(
-            time: now(), runID: runID, address: change.address, action: change.action, status: status,
-            fingerprint: change.after?.fingerprint, detail: detail
-        )
-        try await store.append(entry, cluster: change.address.cluster)
+        try await journal(change, status, detail)
+    }
+
+    private var journal: @Sendable (Change, JournalEntry.Status, String?) async throws -> Void {
+        let store = self.store, runID = self.runID, now = self.now
+        return { change, status, detail in
+            guard let store else { return }
+            let entry = JournalEntry(
+                time: now(), runID: runID, address: change.address, action: change.action, status: status,
+                fingerprint: change.after?.fingerprint, detail: detail
+            )
+            try await store.append(entry, cluster: change.address.cluster)
+        }
     }
 
     static func describe(_ error: any Error) -> String {

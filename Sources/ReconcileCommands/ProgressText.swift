@@ -9,6 +9,7 @@ enum ProgressText {
         case .succeeded(let c): return "\(c.address): \(verb(c.action)) complete\n"
         case .failed(let c, let message): return "\(c.address): \(verb(c.action)) FAILED: \(message)\n"
         case .skipped(let c, let because): return "\(c.address): skipped (waits for \(because.joined(separator: ", ")))\n"
+        case .progress(let c, let waitingFor): return "\(c.map { "\($0.address): " } ?? "")waiting for \(waitingFor.joined(separator: "; "))\n"
         }
     }
 

@@ -1,0 +1,37 @@
+public import ReconcileModel
+
+/// What happens during a roll, reported as it happens so the executor can journal each broker precisely.
+public enum RollEvent: Sendable {
+    /// The broker is about to go down (journal "started" before anything is done to it).
+    case restarting(Change, reason: String)
+    /// The broker is back and passed every post-restart condition (journal "succeeded").
+    case restarted(Change)
+    /// The broker already runs the config it was given (a previous, interrupted roll restarted it): done
+    /// without a restart.
+    case alreadyCurrent(Change)
+    /// Waiting on a gate; `waitingFor` says what is not yet true. For progress output only.
+    case waiting(Change?, waitingFor: [String])
+}
+
+/// How a roll ended. `halt` is set when the roll stopped early; the brokers not listed in `completed` were not
+/// touched, except `halt.changeID`, which was being restarted when it failed.
+public struct RollResult: Sendable {
+    public var completed: [String]
+    public var halt: (changeID: String?, reason: String)?
+
+    public init(completed: [String], halt: (changeID: String?, reason: String)? = nil) {
+        self.completed = completed
+        self.halt = halt
+    }
+}
+
+/// Restarts brokers of one cluster one at a time, in the order and behind the health gates it decides
+/// (active controller last, re-read before every step). A provider of `kafka.brokerConfig` that can roll
+/// conforms; the executor hands it all of a cluster's `.restartBroker` changes at once.
+///
+/// Contract: never two brokers of the cluster down at once; a broker that does not come back halts the roll
+/// and no other broker is touched; `events` is awaited before the roll moves on (if it throws, the roll
+/// halts before touching the broker).
+public protocol BrokerRoller: Sendable {
+    func roll(_ restarts: [Change], events: @escaping @Sendable (RollEvent) async throws -> Void) async -> RollResult
+}

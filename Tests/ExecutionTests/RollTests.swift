@@ -1,0 +1,85 @@
+import Execution
+import Foundation
+import ProviderAPI
+import ReconcileModel
+import Synchronization
+import Testing
+import TestSupport
+
+/// A broker provider that rolls: writes go to the in-memory world, restarts are handed over as one roll.
+final class RollingFake: ResourceProvider, BrokerRoller, Sendable {
+    let inner: InMemoryProvider
+    let order: [String]
+    let haltAt: String?
+    let rolled = Mutex<[[String]]>([])
+    let restarted = Mutex<[String]>([])
+
+    init(inner: InMemoryProvider, order: [String], haltAt: String? = nil) {
+        self.inner = inner
+        self.order = order
+        self.haltAt = haltAt
+    }
+
+    var resourceTypes: Set<String> { inner.resourceTypes }
+    func observe(desired: [ResourceSpec], inventory: [Inventory.Entry]) async throws -> [ObservedResource] {
+        try await inner.observe(desired: desired, inventory: inventory)
+    }
+    func apply(_ change: Change) async throws -> ObservedResource? { try await inner.apply(change) }
+
+    func roll(_ restarts: [Change], events: @escaping @Sendable (RollEvent) async throws -> Void) async -> RollResult {
+        rolled.withLock { $0.append(restarts.map(\.address.name).sorted()) }
+        var completed: [String] = []
+        for name in order {
+            guard let change = restarts.first(where: { $0.address.name == name }) else { continue }
+            do { try await events(.restarting(change, reason: "config changed")) } catch { return RollResult(completed: completed, halt: (nil, "journal")) }
+            if name == haltAt { return RollResult(completed: completed, halt: (change.id, "broker \(name) did not come back within 300 s")) }
+            restarted.withLock { $0.append(name) }
+            try? await events(.restarted(change))
+            completed.append(change.id)
+        }
+        return RollResult(completed: completed)
+    }
+}
+
+@Suite("Executor: broker rolls")
+struct RollTests {
+    func restartPlan() -> Plan {
+        let brokers = (1...3).map { ResourceAddress(cluster: "tidb-kafka", type: Fixtures.brokerType, name: String($0)) }
+        let writes = brokers.map { Change(address: $0, action: .writeBrokerConfig, reason: .configChanged, after: ["k": "v"]) }
+        var restarts: [Change] = []
+        for (i, b) in brokers.enumerated() {
+            restarts.append(Change(address: b, action: .restartBroker, reason: .configChanged, after: ["k": "v"],
+                                   dependsOn: i == 0 ? writes.map(\.id) : [restarts[i - 1].id]))
+        }
+        let old = ResourceAddress(cluster: "tidb-kafka", type: "azure.loadBalancer", name: "old-lb")
+        let delete = Change(address: old, action: .delete, reason: .removedFromManifests, dependsOn: [restarts[2].id])
+        return Plan(changes: writes + restarts + [delete])
+    }
+
+    @Test("All of a cluster's restarts go to the roller at once, in the roller's order, journalled per broker")
+    func rollOrder() async throws {
+        let world = World()
+        let roller = RollingFake(inner: world.brokers, order: ["2", "3", "1"])
+        let report = await world.executor(providers: [world.cloud, roller]).apply(restartPlan(), inventories: [:])
+        #expect(roller.rolled.withLock { $0 } == [["1", "2", "3"]])
+        #expect(roller.restarted.withLock { $0 } == ["2", "3", "1"])
+        let journal = try await world.store.journal(cluster: "tidb-kafka").filter { $0.action == .restartBroker }
+        #expect(journal.map { "\($0.address.name):\($0.status.rawValue)" } == ["2:started", "2:succeeded", "3:started", "3:succeeded", "1:started", "1:succeeded"])
+        #expect(report.failed.isEmpty)
+        #expect(report.succeeded.filter { $0.hasSuffix("#restart_broker") }.count == 3)
+        #expect(report.succeeded.last == "tidb-kafka/azure.loadBalancer/old-lb#delete", "the delete runs after the roll")
+    }
+
+    @Test("A halted roll fails the broker it was restarting, skips the others and everything after the roll")
+    func halt() async throws {
+        let world = World()
+        let roller = RollingFake(inner: world.brokers, order: ["1", "2", "3"], haltAt: "2")
+        let report = await world.executor(providers: [world.cloud, roller]).apply(restartPlan(), inventories: [:])
+        #expect(roller.restarted.withLock { $0 } == ["1"])
+        #expect(report.failed["tidb-kafka/kafka.brokerConfig/2#restart_broker"]?.contains("did not come back") == true)
+        #expect(report.skipped["tidb-kafka/kafka.brokerConfig/3#restart_broker"]?.first?.hasPrefix("roll halted") == true)
+        #expect(report.skipped["tidb-kafka/azure.loadBalancer/old-lb#delete"] != nil, "contraction never runs after a halted roll")
+        let journal = try await world.store.journal(cluster: "tidb-kafka").filter { $0.action == .restartBroker }
+        #expect(journal.map { "\($0.address.name):\($0.status.rawValue)" } == ["1:started", "1:succeeded", "2:started", "2:failed", "3:skipped"])
+    }
+}
