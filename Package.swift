@@ -58,6 +58,12 @@ let package = Package(
             name: "KafkaBrokers", dependencies: ["ReconcileModel", "ProviderAPI", "ServerProperties"], swiftSettings: upcoming
         ),
 
+        .target(
+            name: "KafkaRolling",
+            dependencies: ["ReconcileModel", "ProviderAPI", "KafkaClient", "KafkaProtocol", "RollingRestart", "Planning"],
+            swiftSettings: upcoming
+        ),
+
         // Engine.
         .target(name: "Execution", dependencies: ["ReconcileModel", "ProviderAPI"], swiftSettings: upcoming),
 
@@ -66,7 +72,7 @@ let package = Package(
             name: "ReconcileCommands",
             dependencies: [
                 "ReconcileModel", "YAML", "Manifests", "DesiredState", "Planning", "PlanRendering",
-                "ProviderAPI", "Execution", "FileStateStore", "CurlTransport", "SSHTransport", "KafkaBrokers",
+                "ProviderAPI", "Execution", "FileStateStore", "CurlTransport", "SSHTransport", "KafkaBrokers", "KafkaRolling", "KafkaClient", "RollingRestart",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming

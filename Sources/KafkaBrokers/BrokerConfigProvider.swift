@@ -12,10 +12,9 @@ import ServerProperties
 /// unmanaged keys keep their bytes and order, and an edit that changes no value writes nothing. The previous
 /// file is kept as `<path>.bak-<UTC timestamp>`.
 ///
-/// Restarts are not performed here: rolling restarts need Kafka's health gates, which this provider does not
-/// have. A `.restartBroker` change fails with a terminal error naming `restart.policy: manual` as the way to
-/// write configs without restarts.
-public final class BrokerConfigProvider: ResourceProvider {
+/// Restarts are rolls: the executor hands all of a cluster's restarts to `roll`, which delegates to that
+/// cluster's roller (health-gated, one broker at a time). A single `.restartBroker` through `apply` is refused.
+public final class BrokerConfigProvider: ResourceProvider, BrokerRoller {
     public static let type = "kafka.brokerConfig"
     public let resourceTypes: Set<String> = [BrokerConfigProvider.type]
 
@@ -23,9 +22,15 @@ public final class BrokerConfigProvider: ResourceProvider {
     private let endpoints: [ResourceAddress: BrokerEndpoint]
     private let now: @Sendable () -> Date
     private let maxConcurrentHosts: Int
+    private let rollers: [String: any BrokerRoller]
 
-    public init(remote: any RemoteHost, endpoints: [BrokerEndpoint], now: @escaping @Sendable () -> Date = Date.init, maxConcurrentHosts: Int = 16) {
+    /// - Parameter rollers: the roller of each cluster, by cluster name.
+    public init(
+        remote: any RemoteHost, endpoints: [BrokerEndpoint], now: @escaping @Sendable () -> Date = Date.init,
+        maxConcurrentHosts: Int = 16, rollers: [String: any BrokerRoller] = [:]
+    ) {
         self.remote = remote
+        self.rollers = rollers
         self.endpoints = Dictionary(endpoints.map { ($0.address, $0) }, uniquingKeysWith: { _, last in last })
         self.now = now
         self.maxConcurrentHosts = max(1, maxConcurrentHosts)
@@ -85,12 +90,18 @@ public final class BrokerConfigProvider: ResourceProvider {
         case .forget:
             return nil
         case .restartBroker:
-            throw ProviderError(
-                .terminal, address: change.address,
-                "not restarted: health-gated rolling restarts are not available in this build; the config is written and the restart stays pending (use restart.policy: manual to restart brokers yourself)")
+            throw ProviderError(.terminal, address: change.address, "broker restarts run as a roll of the whole cluster, not one by one")
         case .delete, .replace:
             throw ProviderError(.terminal, address: change.address, "broker configs are never deleted or replaced")
         }
+    }
+
+    public func roll(_ restarts: [Change], events: @escaping @Sendable (RollEvent) async throws -> Void) async -> RollResult {
+        let clusters = Set(restarts.map(\.address.cluster))
+        guard clusters.count == 1, let cluster = clusters.first, let roller = rollers[cluster] else {
+            return RollResult(completed: [], halt: (nil, "no roller is configured for cluster \(clusters.sorted().joined(separator: ", "))"))
+        }
+        return await roller.roll(restarts, events: events)
     }
 
     private func write(_ change: Change) async throws -> ObservedResource? {

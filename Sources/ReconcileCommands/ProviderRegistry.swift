@@ -4,6 +4,8 @@ public import Manifests
 public import ProviderAPI
 import ReconcileModel
 import SSHTransport
+public import KafkaRolling
+import RollingRestart
 
 /// The concrete providers this build knows, wired in one place (the composition root).
 ///
@@ -13,7 +15,41 @@ public enum ProviderRegistry {
     /// Providers for a loaded manifest set, reaching brokers through `remote`.
     public static func standard(for manifests: ManifestSet, remote: any RemoteHost, now: @escaping @Sendable () -> Date = Date.init) -> [any ResourceProvider] {
         let limit = manifests.clusters.map(\.ssh.maxConcurrentHosts).max() ?? 16
-        return [BrokerConfigProvider(remote: remote, endpoints: brokerEndpoints(manifests), now: now, maxConcurrentHosts: limit)]
+        let endpoints = brokerEndpoints(manifests)
+        var rollers: [String: any BrokerRoller] = [:]
+        for cluster in manifests.clusters {
+            rollers[cluster.name.value] = ClusterRoller(cluster: rollingCluster(cluster, manifests: manifests, endpoints: endpoints), remote: remote)
+        }
+        return [BrokerConfigProvider(remote: remote, endpoints: endpoints, now: now, maxConcurrentHosts: limit, rollers: rollers)]
+    }
+
+    /// What a roll of `cluster` needs: INTERNAL endpoints, roles, SSH targets, the exposures' expected
+    /// advertised endpoints, the restart command and the health gates from the manifest.
+    public static func rollingCluster(_ cluster: KafkaClusterManifest, manifests: ManifestSet, endpoints: [BrokerEndpoint]) -> RollingCluster {
+        let ssh = Dictionary(endpoints.map { ($0.address, $0.target) }, uniquingKeysWith: { a, _ in a })
+        let brokers = cluster.brokers.sorted { $0.nodeID.value < $1.nodeID.value }.compactMap { b -> RollingCluster.Broker? in
+            let address = ResourceAddress(cluster: cluster.name.value, type: BrokerConfigProvider.type, name: String(b.nodeID.value))
+            guard let target = ssh[address] else { return nil }
+            return RollingCluster.Broker(
+                id: b.nodeID.value, internalHost: b.address.value, internalPort: cluster.internalListener.port.value,
+                isController: b.processRoles.contains("controller"), ssh: target)
+        }
+        let exposures = manifests.exposures(of: cluster.name.value).compactMap { e -> RollingCluster.Exposure? in
+            guard let name = e.listenerName?.value, let port = e.listenerPort?.value else { return nil }
+            let ports = ExposurePorts.assign(e, cluster: cluster)
+            var expected: [Int: String] = [:]
+            for (id, p) in ports { expected[id] = e.pattern.value.endpoint(nodeID: id, port: p) }
+            return RollingCluster.Exposure(listenerName: name, listenerPort: port, expected: expected)
+        }
+        let health = cluster.health
+        return RollingCluster(
+            name: cluster.name.value, brokers: brokers, exposures: exposures, restartCommand: cluster.restartCommand,
+            restartTimeout: .seconds(cluster.restartTimeoutSeconds),
+            policy: GatePolicy(underReplicated: health.underReplicated == .minIsr ? .minIsr : .strict,
+                               quorumFetchTimeoutMs: Int64(health.quorumFetchTimeoutMilliseconds)),
+            timeouts: RollTimeouts(
+                preGate: .seconds(health.brokerReadyTimeoutSeconds), postRestart: .seconds(health.brokerReadyTimeoutSeconds),
+                poll: .milliseconds(health.pollIntervalMilliseconds)))
     }
 
     /// One SSH endpoint per broker of every cluster, from the cluster's `ssh` settings.

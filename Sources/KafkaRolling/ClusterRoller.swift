@@ -1,0 +1,109 @@
+public import KafkaClient
+import KafkaProtocol
+import Planning
+public import ProviderAPI
+public import ReconcileModel
+import RollingRestart
+
+/// Rolls one cluster: drives `RollingRestartMachine` with health read from Kafka over INTERNAL, runs the
+/// restart command on each broker's VM over SSH, and reports each broker as it goes so the executor journals
+/// it. Brokers already running the config they were given (a previous roll was interrupted after restarting
+/// them) are not restarted again: their live `listeners`, `advertised.listeners` and the other written keys
+/// are compared with the config through DescribeConfigs on the broker itself.
+public struct ClusterRoller: BrokerRoller {
+    let cluster: RollingCluster
+    let remote: any RemoteHost
+    let dialer: any Dialer
+    let sleep: @Sendable (Duration) async -> Void
+
+    public init(
+        cluster: RollingCluster, remote: any RemoteHost, dialer: any Dialer = SystemDialer(),
+        sleep: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }
+    ) {
+        self.cluster = cluster
+        self.remote = remote
+        self.dialer = dialer
+        self.sleep = sleep
+    }
+
+    public func roll(_ restarts: [Change], events: @escaping @Sendable (RollEvent) async throws -> Void) async -> RollResult {
+        var byBroker: [Int: Change] = [:]
+        for change in restarts { if let id = Int(change.address.name) { byBroker[id] = change } }
+        let reader = HealthReader(cluster: cluster, dialer: dialer)
+        var completed: [String] = []
+        var current: Set<Int> = []
+        for (id, change) in byBroker.sorted(by: { $0.key < $1.key }) where await runsConfig(id, change.after) {
+            do { try await events(.alreadyCurrent(change)) } catch { return RollResult(completed: completed, halt: (nil, "cannot record progress: \(error)")) }
+            completed.append(change.id)
+            current.insert(id)
+        }
+        var expectedExternal: [String: [Int: String]] = [:]
+        for exposure in cluster.exposures { expectedExternal[exposure.listenerName] = exposure.expected }
+        var machine = RollingRestartMachine(
+            brokers: byBroker.keys.sorted(), controllers: Set(cluster.brokers.filter(\.isController).map(\.id)),
+            alreadyRestarted: current, policy: cluster.policy, expectedBrokers: Set(cluster.brokers.map(\.id)),
+            expectedExternal: expectedExternal, timeouts: cluster.timeouts)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var health: ClusterHealth?
+        var reported = Set(machine.completed)
+        var lastWaiting: [String] = []
+        while true {
+            let action = machine.next(now: start.duration(to: clock.now), health: health)
+            health = nil
+            for id in machine.completed where !reported.contains(id) {
+                reported.insert(id)
+                guard let change = byBroker[id] else { continue }
+                try? await events(.restarted(change))
+                completed.append(change.id)
+            }
+            switch action {
+            case .readHealth:
+                health = await reader.read(avoiding: machine.current)
+            case .restart(let broker, let reason):
+                guard let change = byBroker[broker], let target = cluster.broker(broker) else {
+                    machine.restartFailed(broker: broker, error: "unknown broker \(broker)", now: start.duration(to: clock.now))
+                    continue
+                }
+                do {
+                    try await events(.restarting(change, reason: reason))
+                } catch {
+                    return RollResult(completed: completed, halt: (nil, "cannot record that broker \(broker) is restarting: \(error)"))
+                }
+                do {
+                    _ = try await remote.run(cluster.restartCommand, on: target.ssh, timeout: cluster.restartTimeout)
+                    machine.restartCompleted(broker: broker, now: start.duration(to: clock.now))
+                } catch {
+                    machine.restartFailed(broker: broker, error: "restart command failed: \(error)", now: start.duration(to: clock.now))
+                }
+            case .wait(let until, let broker, let waitingFor):
+                if waitingFor != lastWaiting {
+                    lastWaiting = waitingFor
+                    try? await events(.waiting(broker.flatMap { byBroker[$0] }, waitingFor: waitingFor))
+                }
+                let remaining = start.duration(to: clock.now)
+                if until > remaining { await sleep(until - remaining) }
+            case .finished:
+                return RollResult(completed: completed)
+            case .halt(let broker, let reason):
+                return RollResult(completed: completed, halt: (broker.flatMap { byBroker[$0]?.id }, reason))
+            }
+        }
+    }
+
+    /// Whether broker `id` already runs `config`: every written key's live value (DescribeConfigs on the
+    /// broker itself, which also proves its identity) equals the config semantically. Unknown means no.
+    func runsConfig(_ id: Int, _ config: Value?) async -> Bool {
+        guard let wanted = config?.objectValue, !wanted.isEmpty, let broker = cluster.broker(id) else { return false }
+        let client = KafkaClient(host: broker.internalHost, port: broker.internalPort, dialer: dialer,
+                                 options: .init(connectTimeout: .seconds(2), requestTimeout: .seconds(5)))
+        defer { Task { await client.close() } }
+        guard let result = try? await client.describeConfigs(broker: id, keys: wanted.keys.sorted()) else { return false }
+        let live = Dictionary(result.configs.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        for (key, value) in wanted {
+            guard let want = value.stringValue else { continue }
+            guard let have = live[key] ?? nil, BrokerConfigSemantics.equivalent(key: key, want, have) else { return false }
+        }
+        return true
+    }
+}
