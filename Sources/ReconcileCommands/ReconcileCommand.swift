@@ -17,7 +17,7 @@ public struct ReconcileCommand: AsyncParsableCommand {
             --detailed-exitcode), 64 usage.
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, RenderCommand.self, StateCommand.self])
+        subcommands: [ValidateCommand.self, RenderCommand.self, VerifyCommand.self, StateCommand.self])
 
     @OptionGroup public var paths: PathOptions
 

@@ -1,0 +1,144 @@
+public import KafkaClient
+import KafkaProtocol
+
+/// What `reconcile verify` found for one cluster, modelled on the runbooks' `kafka-broker-api-versions.sh`
+/// checks: bootstrap through INTERNAL lists every broker at its address; bootstrap through each exposure's
+/// listener lists `b<id>.<suffix>:<port>` exactly as the pattern says; the identity probe (DescribeConfigs for
+/// BROKER <id>, which only broker <id> answers) through each advertised address reaches the right broker.
+public struct VerificationReport: Sendable, Codable, Hashable {
+    public struct Line: Sendable, Codable, Hashable {
+        /// `host:port (id: N rack: null)` as the tool prints it.
+        public var node: String
+        /// `OK (n APIs)`, or `ERROR: ...`.
+        public var result: String
+    }
+
+    public struct Verdict: Sendable, Codable, Hashable {
+        public var broker: Int
+        public var ok: Bool
+        public var findings: [String]
+    }
+
+    public struct Section: Sendable, Codable, Hashable {
+        /// `INTERNAL`, or an exposure's listener name.
+        public var listener: String
+        public var bootstrap: String
+        public var lines: [Line]
+    }
+
+    public var cluster: String
+    public var sections: [Section]
+    public var verdicts: [Verdict]
+    public var ok: Bool { verdicts.allSatisfy(\.ok) }
+}
+
+public struct ClusterVerifier: Sendable {
+    let cluster: RollingCluster
+    let dialer: any Dialer
+    /// Fail when an advertised name does not resolve here (by default that is only noted: inside the Kafka
+    /// network the names resolve only on the consumer's side, as the runbooks point out).
+    let requireAdvertised: Bool
+
+    public init(cluster: RollingCluster, dialer: any Dialer = SystemDialer(), requireAdvertised: Bool = false) {
+        self.cluster = cluster
+        self.dialer = dialer
+        self.requireAdvertised = requireAdvertised
+    }
+
+    static let options = KafkaConnectionOptions(connectTimeout: .seconds(3), requestTimeout: .seconds(5))
+
+    public func verify() async -> VerificationReport {
+        var findings: [Int: [String]] = [:]
+        var failed: Set<Int> = []
+        func note(_ id: Int, _ text: String, failing: Bool) {
+            findings[id, default: []].append(text)
+            if failing { failed.insert(id) }
+        }
+        var sections: [VerificationReport.Section] = []
+        let internalExpected = Dictionary(cluster.brokers.map { ($0.id, "\($0.internalHost):\($0.internalPort)") }, uniquingKeysWith: { a, _ in a })
+        let internalSection = await section(listener: "INTERNAL", port: { $0.internalPort }, expected: internalExpected, note: note)
+        sections.append(internalSection)
+        for exposure in cluster.exposures {
+            sections.append(await section(listener: exposure.listenerName, port: { _ in exposure.listenerPort }, expected: exposure.expected, note: note))
+            for broker in cluster.brokers {
+                guard let advertised = exposure.expected[broker.id] else { continue }
+                await probeIdentity(broker: broker.id, endpoint: advertised, via: "advertised \(advertised)", note: note)
+                await probeIdentity(broker: broker.id, endpoint: "\(broker.internalHost):\(exposure.listenerPort)", via: "its \(exposure.listenerName) listener", note: note, advertisedMustResolve: true)
+            }
+        }
+        let verdicts = cluster.brokers.map { b in
+            VerificationReport.Verdict(broker: b.id, ok: !failed.contains(b.id), findings: findings[b.id] ?? [])
+        }
+        return VerificationReport(cluster: cluster.name, sections: sections, verdicts: verdicts)
+    }
+
+    /// Bootstraps through the first broker that answers on `listener` and checks the broker list against
+    /// `expected`; then dials every listed endpoint with ApiVersions, as the runbook's tool does.
+    private func section(
+        listener: String, port: (RollingCluster.Broker) -> Int, expected: [Int: String], note: (Int, String, Bool) -> Void
+    ) async -> VerificationReport.Section {
+        for bootstrap in cluster.brokers {
+            let client = KafkaClient(host: bootstrap.internalHost, port: port(bootstrap), dialer: SystemDialer(), options: Self.options)
+            let metadata = try? await client.metadata(topics: [])
+            await client.close()
+            guard let metadata else { continue }
+            var lines: [VerificationReport.Line] = []
+            let listed = Dictionary(metadata.brokers.map { (Int($0.nodeID), $0) }, uniquingKeysWith: { a, _ in a })
+            for broker in metadata.brokers.sorted(by: { $0.nodeID < $1.nodeID }) {
+                let node = "\(broker.host):\(broker.port) (id: \(broker.nodeID) rack: \(broker.rack ?? "null"))"
+                lines.append(.init(node: node, result: await apiVersions(host: broker.host, port: Int(broker.port))))
+            }
+            for (id, want) in expected.sorted(by: { $0.key < $1.key }) {
+                guard let got = listed[id] else {
+                    note(id, "\(listener): missing from the broker list (not registered, fenced, or without this listener)", true)
+                    continue
+                }
+                let have = "\(got.host):\(got.port)"
+                note(id, have == want ? "\(listener): listed as \(have)" : "\(listener): listed as \(have), expected \(want)", have != want)
+            }
+            for id in listed.keys.sorted() where expected[id] == nil { note(id, "\(listener): unexpected broker \(id) listed", true) }
+            return .init(listener: listener, bootstrap: "\(bootstrap.internalHost):\(port(bootstrap))", lines: lines)
+        }
+        for id in expected.keys.sorted() { note(id, "\(listener): no broker answered a bootstrap request on this listener", true) }
+        return .init(listener: listener, bootstrap: "-", lines: [])
+    }
+
+    private func apiVersions(host: String, port: Int) async -> String {
+        let client = KafkaClient(host: host, port: port, dialer: dialer, options: Self.options)
+        defer { Task { await client.close() } }
+        do {
+            let response = try await client.apiVersions()
+            return "OK (\(response.apiKeys.count) APIs)"
+        } catch {
+            return "ERROR: \(error)"
+        }
+    }
+
+    /// DescribeConfigs for BROKER `broker` through `endpoint`: only that broker answers it, so success proves
+    /// the path lands on the right node; the listener keys must come from the file (source 4), not a dynamic
+    /// override that would shadow it.
+    private func probeIdentity(
+        broker: Int, endpoint: String, via: String, note: (Int, String, Bool) -> Void, advertisedMustResolve: Bool = false
+    ) async {
+        let parts = endpoint.split(separator: ":")
+        guard parts.count == 2, let port = Int(parts[1]) else { return }
+        let host = String(parts[0])
+        if !advertisedMustResolve, (try? dialer.resolve(host: host, port: port)) == nil {
+            note(broker, "identity through \(via): not checked, the name does not resolve here (it resolves on the consumer's side; pass --resolve to check the path)", requireAdvertised)
+            return
+        }
+        let client = KafkaClient(host: host, port: port, dialer: dialer, options: Self.options)
+        defer { Task { await client.close() } }
+        do {
+            let result = try await client.describeConfigs(broker: broker, keys: ["advertised.listeners", "listeners", "listener.security.protocol.map"])
+            let shadowed = result.configs.filter { $0.configSource == .dynamicBroker }.map(\.name)
+            if shadowed.isEmpty {
+                note(broker, "identity through \(via): reached broker \(broker)", false)
+            } else {
+                note(broker, "identity through \(via): reached broker \(broker), but \(shadowed.joined(separator: ", ")) is shadowed by a dynamic per-broker override", true)
+            }
+        } catch {
+            note(broker, "identity through \(via): \(error)", true)
+        }
+    }
+}
