@@ -113,7 +113,7 @@ let package = Package(
             dependencies: ["KafkaBrokers", "ProviderAPI", "ReconcileModel", "ServerProperties", "TestSupport"],
             swiftSettings: upcoming
         ),
-        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"], swiftSettings: upcoming),
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"], exclude: ["golden"], swiftSettings: upcoming),
         .testTarget(
             name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "KafkaSimulator"], swiftSettings: upcoming
         ),
@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ReconcileCommands", "ReconcileModel", "TestSupport"],
+            dependencies: ["ReconcileCommands", "ReconcileModel", "TestSupport", "KafkaClient", "KafkaProtocol"],
             swiftSettings: upcoming
         ),
     ]
