@@ -62,17 +62,18 @@ public struct HealthReader: Sendable {
         } else {
             errors.append("no node other than \(avoiding.map(String.init) ?? "-") answers on its INTERNAL listener")
         }
+        // Endpoints per exposure listener, through the first node that serves it (before a roll none may:
+        // the listener only appears as brokers restart, so not answering is not an observation error).
         var external: [String: [Int: String]] = [:]
         for exposure in cluster.exposures {
-            guard let via = sources.first.flatMap(cluster.broker) else { continue }
-            let client = KafkaClient(host: via.internalHost, port: exposure.listenerPort, dialer: dialer, options: options)
-            do {
-                let metadata = try await client.metadata(topics: [])
+            for broker in cluster.brokers where reachable.contains(broker.id) {
+                let client = KafkaClient(host: broker.internalHost, port: exposure.listenerPort, dialer: dialer, options: options)
+                let metadata = try? await client.metadata(topics: [])
+                await client.close()
+                guard let metadata else { continue }
                 external[exposure.listenerName] = Dictionary(metadata.brokers.map { (Int($0.nodeID), "\($0.host):\($0.port)") }, uniquingKeysWith: { a, _ in a })
-            } catch {
-                errors.append("cannot read \(exposure.listenerName) endpoints via node \(via.id): \(error)")
+                break
             }
-            await client.close()
         }
         return ClusterHealth(
             registeredBrokers: registered, metadataSource: source, reachable: reachable, partitions: partitions,

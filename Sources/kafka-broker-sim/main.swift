@@ -1,1 +1,3 @@
-print("placeholder")
+import KafkaSimulator
+
+BrokerSimulator.main(arguments: Array(CommandLine.arguments.dropFirst()))

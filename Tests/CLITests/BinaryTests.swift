@@ -25,11 +25,22 @@ struct Binary {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // Read both pipes at once: a child that fills one while we wait on the other would block forever.
+        let errBox = DataBox()
+        let reader = Thread { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); errBox.done.signal() }
+        reader.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        errBox.done.wait()
+        let errData = errBox.data
         process.waitUntilExit()
         return Result(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
     }
+}
+
+final class DataBox: @unchecked Sendable {
+    // Written once by the reader thread before `done` is signalled, read after waiting on it.
+    var data = Data()
+    let done = DispatchSemaphore(value: 0)
 }
 
 @Suite("The built binary: exit codes, validate, render, state")
