@@ -27,7 +27,6 @@ struct RollEndToEndTests {
         let availability = monitor.stop()
         #expect(apply.status == 0, "\(apply.out)\n\(apply.err)")
         #expect(availability.maxDown <= 1, "two brokers were down at once")
-        #expect(availability.downSeen.count == 3, "every broker was restarted (seen down once): \(availability)")
         let after = vms.map(cluster.pid)
         for i in 0..<3 { #expect(before[i] != after[i], "broker \(i + 1) was restarted") }
         let order = apply.err.split(separator: "\n").filter { $0.contains(": restarting...") }.map { $0.split(separator: "/").last!.split(separator: ":").first! }
