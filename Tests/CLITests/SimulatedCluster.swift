@@ -143,7 +143,8 @@ struct SimulatedCluster {
 }
 
 /// Probes every broker's INTERNAL listener every 50 ms during a roll and remembers the worst moment: the test
-/// fails if two brokers were ever down together.
+/// fails if two brokers were ever down together. A broker counts as down only when its listener refuses the
+/// connection (nothing listens: the process is stopped); a slow answer on a loaded machine is not "down".
 final class AvailabilityMonitor: Sendable {
     final class Samples: Sendable {
         let lock = Mutex<(maxDown: Int, downSeen: Set<String>, samples: Int)>((0, [], 0))
@@ -160,9 +161,14 @@ final class AvailabilityMonitor: Sendable {
                     for ip in ips {
                         group.addTask {
                             let client = KafkaClient(host: ip, port: 9092, options: .init(connectTimeout: .milliseconds(300), requestTimeout: .milliseconds(500)))
-                            let up = (try? await client.apiVersions()) != nil
+                            var down = false
+                            do {
+                                _ = try await client.apiVersions()
+                            } catch {
+                                if let failure = error as? KafkaClientError, case .connectFailed = failure, "\(failure)".contains("refused") { down = true }
+                            }
                             await client.close()
-                            return up ? nil : ip
+                            return down ? ip : nil
                         }
                     }
                     var out: [String] = []
