@@ -14,7 +14,8 @@ shift || true
 sizes=("$@")
 ((${#sizes[@]})) || sizes=(3 9)
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root for the test datacenter" >&2; exit 1; }
-swift build -c release --product reconcile --product kafka-broker-sim >/dev/null
+swift build -c release --product reconcile >/dev/null
+swift build -c release --product kafka-broker-sim >/dev/null
 bindir=$(swift build -c release --show-bin-path)
 work=$(mktemp -d)
 names=()
