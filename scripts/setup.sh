@@ -3,7 +3,7 @@
 # package links (libyaml, libcurl with OpenSSL) and the tools the tests drive. Idempotent; needs root for apt.
 set -euo pipefail
 
-packages=(libyaml-dev libcurl4-openssl-dev pkg-config python3 openjdk-17-jdk-headless openssh-client openssh-server iproute2 util-linux)
+packages=(libyaml-dev libcurl4-openssl-dev pkg-config python3 python3-venv openjdk-17-jdk-headless openssh-client openssh-server iproute2 util-linux kcat librdkafka1)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -18,3 +18,11 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 command -v swift >/dev/null || { echo "setup: swift is not on PATH (expected Swift 6.2 or later)" >&2; exit 1; }
+
+# kafka-python (PyPI), a real Kafka client the simulator tests check the broker double with.
+venv=${KAFKA_TEST_VENV:-$(cd "$(dirname "$0")/.." && pwd)/.build-venv}
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import kafka" 2>/dev/null; then
+    echo "setup: installing kafka-python into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q "kafka-python==3.0.12"
+fi

@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+export KAFKA_SIM_PYTHON=${KAFKA_SIM_PYTHON:-$PWD/.build-venv/bin/python}
 if [ ! -d ../shared/seeds ]; then
     echo "test: ../shared is missing beside the repository; the seed golden tests will fail (they read ../shared/seeds)" >&2
 fi
