@@ -96,6 +96,11 @@ public final class BrokerConfigProvider: ResourceProvider, BrokerRoller {
         }
     }
 
+    public func predictedOrder(_ restarts: [Change]) async -> (order: [ResourceAddress], why: String?) {
+        guard let cluster = restarts.first?.address.cluster, let roller = rollers[cluster] else { return (restarts.map(\.address), nil) }
+        return await roller.predictedOrder(restarts)
+    }
+
     public func roll(_ restarts: [Change], events: @escaping @Sendable (RollEvent) async throws -> Void) async -> RollResult {
         let clusters = Set(restarts.map(\.address.cluster))
         guard clusters.count == 1, let cluster = clusters.first, let roller = rollers[cluster] else {

@@ -91,6 +91,24 @@ public struct ClusterRoller: BrokerRoller {
         }
     }
 
+    /// Unhealthy nodes first, then controllers that are not the active controller, the active controller last
+    /// among the controllers, then broker-only nodes (the machine's order, from one health read now).
+    public func predictedOrder(_ restarts: [Change]) async -> (order: [ResourceAddress], why: String?) {
+        let health = await HealthReader(cluster: cluster, dialer: dialer).read()
+        let leader = health.quorum?.leader
+        func rank(_ change: Change) -> (Int, Int) {
+            let id = Int(change.address.name) ?? Int.max
+            let controller = cluster.broker(id)?.isController ?? false
+            if !health.isUp(id) { return (0, id) }
+            if controller && id != leader { return (1, id) }
+            if controller { return (2, id) }
+            return (3, id)
+        }
+        let order = restarts.sorted { rank($0) < rank($1) }.map(\.address)
+        let why = leader.map { "restarts of \(cluster.name): the active controller (node \($0)) goes last among the controllers; the order is re-read before every step" }
+        return (order, why)
+    }
+
     /// Whether broker `id` already runs `config`: every written key's live value (DescribeConfigs on the
     /// broker itself, which also proves its identity) equals the config semantically. Unknown means no.
     func runsConfig(_ id: Int, _ config: Value?) async -> Bool {

@@ -33,5 +33,15 @@ public struct RollResult: Sendable {
 /// and no other broker is touched; `events` is awaited before the roll moves on (if it throws, the roll
 /// halts before touching the broker).
 public protocol BrokerRoller: Sendable {
+    /// The order the roll would take now (shown in the plan), with a sentence saying why. Reads only.
+    func predictedOrder(_ restarts: [Change]) async -> (order: [ResourceAddress], why: String?)
+
     func roll(_ restarts: [Change], events: @escaping @Sendable (RollEvent) async throws -> Void) async -> RollResult
+}
+
+extension BrokerRoller {
+    /// By default, the order given.
+    public func predictedOrder(_ restarts: [Change]) async -> (order: [ResourceAddress], why: String?) {
+        (restarts.map(\.address), nil)
+    }
 }

@@ -111,6 +111,7 @@ public struct ReconcilePass: Sendable {
             pendingRestarts: PendingRestarts.from(journals: journals).filter { scope.contains($0.key) }, targets: options.targets))
         let manual = Set(manifests.clusters.filter { $0.restartPolicy == .manual }.map(\.name.value))
         plan = plan.leavingRestartsToOperator(in: manual)
+        plan = await orderingRestarts(plan, providers: providers)
         plan.warnings += warnings
         render(plan, options)
 
@@ -153,6 +154,21 @@ public struct ReconcilePass: Sendable {
             out[cluster] = updated
         }
         return out
+    }
+
+    /// Lists each cluster's restarts in the order its roller would take them now.
+    private func orderingRestarts(_ plan: Plan, providers: [any ResourceProvider]) async -> Plan {
+        var plan = plan
+        let clusters = Set(plan.changes.filter { $0.action == .restartBroker }.map(\.address.cluster))
+        for cluster in clusters.sorted() {
+            let restarts = plan.changes.filter { $0.action == .restartBroker && $0.address.cluster == cluster }
+            guard restarts.count > 1,
+                let roller = providers.first(where: { $0.resourceTypes.contains(restarts[0].address.type) }) as? any BrokerRoller
+            else { continue }
+            let (order, why) = await roller.predictedOrder(restarts)
+            plan = plan.reorderingRestarts(of: cluster, order: order, note: why)
+        }
+        return plan
     }
 
     private func render(_ plan: Plan, _ options: Options) {

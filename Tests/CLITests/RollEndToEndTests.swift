@@ -21,6 +21,8 @@ struct RollEndToEndTests {
         let plan = try Binary.run(["--dry-run"] + args(cluster))
         #expect(plan.status == 0, "\(plan.err)")
         #expect(plan.out.contains("3 broker configs to write, 3 broker restarts."), "\(plan.out)")
+        #expect(plan.out.contains("⟳ sim/kafka.brokerConfig/1  (restart 3 of 3)"), "the dry-run lists the active controller last: \(plan.out)")
+        #expect(plan.out.contains("the active controller (node 1) goes last"), "and says why")
 
         let monitor = AvailabilityMonitor(ips: vms.map(\.ip))
         let apply = try Binary.run(args(cluster))

@@ -23,3 +23,24 @@ struct ManualRestartsTests {
         #expect(untouched.changes.count == 2)
     }
 }
+
+@Suite("Restart order in the plan")
+struct RestartOrderTests {
+    @Test("Restarts follow the predicted order; the chain and what waits for the roll are rebuilt")
+    func reorder() {
+        let b = (1...3).map { ResourceAddress(cluster: "c", type: "kafka.brokerConfig", name: String($0)) }
+        let w = b.map { Change(address: $0, action: .writeBrokerConfig, reason: .configChanged) }
+        let r1 = Change(address: b[0], action: .restartBroker, reason: .configChanged, dependsOn: w.map(\.id))
+        let r2 = Change(address: b[1], action: .restartBroker, reason: .configChanged, dependsOn: [r1.id])
+        let r3 = Change(address: b[2], action: .restartBroker, reason: .configChanged, dependsOn: [r2.id])
+        let del = Change(address: ResourceAddress(cluster: "c", type: "azure.loadBalancer", name: "x"), action: .delete, reason: .removedFromManifests, dependsOn: [r3.id])
+        let plan = Plan(changes: w + [r1, r2, r3, del]).reorderingRestarts(of: "c", order: [b[1], b[2], b[0]], note: "leader 1 last")
+        let restarts = plan.changes.filter { $0.action == .restartBroker }
+        #expect(restarts.map(\.address.name) == ["2", "3", "1"])
+        #expect(restarts[0].dependsOn == w.map(\.id))
+        #expect(restarts[1].dependsOn == [restarts[0].id])
+        #expect(restarts[2].dependsOn == [restarts[1].id])
+        #expect(plan.changes.last?.dependsOn == [restarts[2].id])
+        #expect(plan.warnings == ["leader 1 last"])
+    }
+}
