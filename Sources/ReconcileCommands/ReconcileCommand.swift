@@ -1,6 +1,7 @@
 public import ArgumentParser
 import FileStateStore
 import SSHTransport
+import ProviderAPI
 import Foundation
 
 /// `reconcile`: one pass over the manifests. With `--dry-run` it only plans; without, it applies.
@@ -30,6 +31,9 @@ public struct ReconcileCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Plan output format: text or json.")
     public var output: OutputFormatArgument = .text
 
+    @Option(name: .long, help: ArgumentHelp("Reach brokers through a local stand-in for SSH: host H is the directory DIR/H (the sandbox).", visibility: .hidden))
+    public var localHosts: String?
+
     @Option(name: .long, help: "Limit the plan to matching addresses (CLUSTER[/TYPE[/NAME]], `*` matches one segment) and what they depend on. Repeatable.")
     public var target: [String] = []
 
@@ -38,8 +42,9 @@ public struct ReconcileCommand: AsyncParsableCommand {
     public func run() async throws {
         // The per-cluster bound (`ssh.maxConcurrentHosts`) is applied by the broker provider; this is only a ceiling.
         let ssh = OpenSSHRemoteHost(maxConcurrentHosts: 256)
+        let remote: any RemoteHost = localHosts.map { LocalRemoteHost(root: $0) } ?? ssh
         let pass = ReconcilePass(
-            providers: { ProviderRegistry.standard(for: $0, remote: ssh) },
+            providers: { ProviderRegistry.standard(for: $0, remote: remote) },
             store: FileStateStore(directory: URL(fileURLWithPath: paths.state)),
             console: .standard)
         let status = await pass.run(.init(

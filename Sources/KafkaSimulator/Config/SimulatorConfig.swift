@@ -32,6 +32,9 @@ public struct SimulatorConfig: Sendable {
     public var heartbeatMs: Int64
     public var staleMs: Int64
     public var shutdownMs: Int64
+    /// `simulator.bind.host`: binds wildcard listeners (`0.0.0.0`, empty host) to this address instead, so
+    /// several simulators with the runbook's `listeners` can share one machine on 127.0.0.x (the sandbox).
+    public var bindHost: String?
     public var kafkaVersion: KafkaVersion
     public var misbehaviours: [Misbehaviour]
     public var apiVersionOverrides: [Int16: ClosedRange<Int16>?]
@@ -106,6 +109,7 @@ public struct SimulatorConfig: Sendable {
         heartbeatMs = max(20, try milliseconds("simulator.heartbeat.ms", 200))
         staleMs = max(heartbeatMs * 2, try milliseconds("simulator.stale.ms", 1000))
         shutdownMs = try milliseconds("simulator.shutdown.ms", 300)
+        bindHost = values["simulator.bind.host"].flatMap { $0.isEmpty ? nil : $0 }
         kafkaVersion = try KafkaVersion(parsing: value("simulator.kafka.version") ?? "3.7.1")
         misbehaviours = try Misbehaviour.parseList(value("simulator.misbehave"))
         apiVersionOverrides = try Self.parseApiOverrides(value("simulator.api.versions"))

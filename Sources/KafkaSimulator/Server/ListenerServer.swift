@@ -28,7 +28,8 @@ public final class ListenerServer: Sendable {
         self.config = config
         self.cluster = cluster
         self.log = log
-        fd = try Socket.listen(host: address.host, port: address.port)
+        let wildcard = address.host.isEmpty || address.host == "0.0.0.0"
+        fd = try Socket.listen(host: wildcard ? (config.bindHost ?? address.host) : address.host, port: address.port)
     }
 
     public func start() {
