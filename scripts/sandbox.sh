@@ -10,9 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build -c release --product reconcile
-swift build -c release --product kafka-broker-sim
-bindir=$(swift build -c release --show-bin-path)
+configuration=${SANDBOX_CONFIGURATION:-release}   # CI reuses the test build with debug
+swift build -c "$configuration" --product reconcile
+swift build -c "$configuration" --product kafka-broker-sim
+bindir=$(swift build -c "$configuration" --show-bin-path)
 reconcile=$bindir/reconcile
 sim=$bindir/kafka-broker-sim
 ctl=$PWD/scripts/kafka-sim-ctl

@@ -17,4 +17,8 @@ for example in manifests/examples/*/; do "$bin" validate --manifests "$example";
 # and simulated clusters at once.
 hosts='SSHTransportTests|BrokerEndToEndTests|RollEndToEndTests|KafkaSimulatorTests'
 swift test --skip-build --parallel --skip "$hosts"
+# The README's first command must work too: the sandbox, on the debug build just made.
+SANDBOX_CONFIGURATION=debug scripts/sandbox.sh >sandbox.log 2>&1 || { tail -40 sandbox.log >&2; echo "test: the sandbox failed (log: sandbox.log)" >&2; exit 1; }
+grep -q "All brokers match the manifests." sandbox.log && grep -q "Sandbox finished" sandbox.log || { echo "test: the sandbox did not finish" >&2; exit 1; }
+echo "sandbox: passed (log: sandbox.log)"
 swift test --skip-build --no-parallel --filter "$hosts"
