@@ -118,8 +118,10 @@ let package = Package(
             name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "KafkaSimulator"], swiftSettings: upcoming
         ),
         .testTarget(name: "KafkaSimulatorTests", dependencies: ["KafkaSimulator", "TestSupport"], swiftSettings: upcoming),
-        .testTarget(name: "RollingRestartTests", dependencies: ["RollingRestart", "ReconcileModel"], swiftSettings: upcoming),
-        .testTarget(name: "ServerPropertiesTests", dependencies: ["ServerProperties"], swiftSettings: upcoming),
+        .testTarget(
+            name: "RollingRestartTests", dependencies: ["RollingRestart", "ReconcileModel", "TestSupport"], swiftSettings: upcoming
+        ),
+        .testTarget(name: "ServerPropertiesTests", dependencies: ["ServerProperties", "TestSupport"], swiftSettings: upcoming),
         .testTarget(
             name: "SSHTransportTests", dependencies: ["SSHTransport", "ProviderAPI", "TestSupport"], swiftSettings: upcoming
         ),

@@ -119,8 +119,7 @@ public final class BrokerConfigProvider: ResourceProvider, BrokerRoller {
         do {
             let current = try await remote.readFile(endpoint.configPath, on: endpoint.target) ?? []
             let file = try PropertiesFile(bytes: current)
-            let edits = wanted.keys.sorted().map { key in (key: key, value: wanted[key]?.stringValue) }
-            let (edited, changed) = file.editing(Self.ordered(edits, like: change.after))
+            let (edited, changed) = file.editing(Self.edits(wanted))
             if !changed.isEmpty || current.isEmpty {
                 _ = try await remote.writeFile(endpoint.configPath, contents: edited.bytes, on: endpoint.target, backupSuffix: backupSuffix())
             }
@@ -132,10 +131,13 @@ public final class BrokerConfigProvider: ResourceProvider, BrokerRoller {
         }
     }
 
-    /// New keys are appended in the runbook's order when the desired settings carry one (`__order`), else sorted.
-    static func ordered(_ edits: [(key: String, value: String?)], like after: Value?) -> [(key: String, value: String?)] {
+    /// The managed keys as edits (`.null` removes a key), in the runbook's key order, then by name: keys new to
+    /// a file are appended in that order.
+    static func edits(_ wanted: [String: Value]) -> [(key: String, value: String?)] {
         let order = BrokerKeyOrder.rank
-        return edits.sorted { (order[$0.key] ?? Int.max, $0.key) < (order[$1.key] ?? Int.max, $1.key) }
+        return wanted.keys
+            .sorted { (order[$0] ?? Int.max, $0) < (order[$1] ?? Int.max, $1) }
+            .map { (key: $0, value: wanted[$0]?.stringValue) }
     }
 
     /// `.bak-YYYYMMDDTHHMMSSZ` in UTC, so backups sort by time and never collide within a second.

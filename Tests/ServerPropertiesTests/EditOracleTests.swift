@@ -1,5 +1,6 @@
 @testable import ServerProperties
 import Testing
+import TestSupport
 
 /// Random edits of generated files, checked by OpenJDK: the edited file reads as the original with exactly the
 /// intended keys changed, untouched entries keep their bytes in order, and editing again is a no-op.

@@ -1,16 +1,4 @@
-/// SplitMix64: a tiny seeded generator, so every generated file can be reproduced from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
+import TestSupport
 /// Random `server.properties` files that lean on every reading rule: comments (`#`, `!`, indented, ending in
 /// backslashes), blank lines of space/tab/form feed, continuations (also onto `#…` and onto blank lines),
 /// backslash-only lines, every separator form, escapes (valid, unknown, `\u` with both cases, surrogate pairs,
