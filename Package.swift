@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "reconcile", targets: ["reconcile"]),
         .executable(name: "kafka-broker-sim", targets: ["kafka-broker-sim"]),
+        .executable(name: "arm-emulator", targets: ["arm-emulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,6 +51,17 @@ let package = Package(
         .target(name: "CurlTransport", dependencies: ["CCurl", "ProviderAPI"], swiftSettings: upcoming),
         .target(name: "SSHTransport", dependencies: ["ProviderAPI"], swiftSettings: upcoming),
         .target(name: "KafkaClient", dependencies: ["KafkaProtocol"], swiftSettings: upcoming),
+        // Cloud HTTP on top of any HTTPTransport: retries (backoff, full jitter, Retry-After), request logging.
+        .target(name: "CloudHTTP", dependencies: ["ProviderAPI"], swiftSettings: upcoming),
+        // Azure credentials: client secret, workload identity, managed identity (IMDS), Azure CLI; cached tokens.
+        .target(name: "AzureAuth", dependencies: ["ProviderAPI", "CloudHTTP"], swiftSettings: upcoming),
+        // The ARM provider: observe and apply the azure.* resource types (LROs, paging, errors, ownership).
+        .target(name: "AzureProvider", dependencies: ["ReconcileModel", "ProviderAPI"], swiftSettings: upcoming),
+        // Loopback TCP forwarding (the emulated load balancer's data path).
+        .target(name: "TCPForwarding", swiftSettings: upcoming),
+        // The ARM emulator of the sandbox and the tests: a loopback HTTP server with ARM's semantics.
+        .target(name: "ArmEmulator", dependencies: ["TCPForwarding"], swiftSettings: upcoming),
+        .executableTarget(name: "arm-emulator", dependencies: ["ArmEmulator"], swiftSettings: upcoming),
         // The broker simulator of the sandbox and the tests: its own codec, never KafkaProtocol's.
         .target(name: "KafkaSimulator", dependencies: ["ServerProperties"], swiftSettings: upcoming),
         .executableTarget(name: "kafka-broker-sim", dependencies: ["KafkaSimulator"], swiftSettings: upcoming),
@@ -108,6 +120,23 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "ProviderAPI"], swiftSettings: upcoming),
+        .testTarget(name: "CloudHTTPTests", dependencies: ["CloudHTTP", "ProviderAPI", "TestSupport"], swiftSettings: upcoming),
+        .testTarget(
+            name: "AzureAuthTests", dependencies: ["AzureAuth", "CloudHTTP", "ProviderAPI", "CurlTransport", "TestSupport"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "AzureProviderTests",
+            dependencies: ["AzureProvider", "ProviderAPI", "ReconcileModel", "CurlTransport", "CloudHTTP", "ArmEmulator", "TestSupport"],
+            swiftSettings: upcoming
+        ),
+        // Request bodies checked against the official ARM schemas in ../shared/specs (strict mode).
+        .testTarget(name: "ConformanceTests", dependencies: ["TestSupport"], exclude: ["fixtures"], swiftSettings: upcoming),
+        .testTarget(name: "TCPForwardingTests", dependencies: ["TCPForwarding"], swiftSettings: upcoming),
+        .testTarget(
+            name: "ArmEmulatorTests", dependencies: ["ArmEmulator", "TCPForwarding", "TestSupport"], exclude: ["python"],
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "KafkaBrokersTests",
             dependencies: ["KafkaBrokers", "ProviderAPI", "ReconcileModel", "ServerProperties", "TestSupport"],

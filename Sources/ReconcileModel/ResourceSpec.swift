@@ -58,19 +58,24 @@ public struct ObservedResource: Sendable, Hashable, Codable {
     /// The observation could not be completed (host unreachable, host key mismatch, ...). The planner will
     /// make no change to this address and says why.
     public var error: String?
+    /// Read-only facts worth showing a person next to the plan (never diffed), e.g. a Private Link Service's
+    /// alias and its private endpoint connections with their approval state.
+    public var notes: [String]
 
     public init(
         address: ResourceAddress,
         cloudID: String? = nil,
         properties: Value,
         ownership: Ownership = .reconciler,
-        error: String? = nil
+        error: String? = nil,
+        notes: [String] = []
     ) {
         self.address = address
         self.cloudID = cloudID
         self.properties = properties
         self.ownership = ownership
         self.error = error
+        self.notes = notes
     }
 
     /// An address that could not be observed.

@@ -1,0 +1,1 @@
+// ArmEmulator: see Package.swift.

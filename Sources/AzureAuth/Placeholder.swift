@@ -1,0 +1,1 @@
+// AzureAuth: see Package.swift.

@@ -1,0 +1,1 @@
+// AzureProvider: see Package.swift.

@@ -1,0 +1,1 @@
+// CloudHTTP: see Package.swift.

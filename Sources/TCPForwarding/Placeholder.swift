@@ -1,0 +1,1 @@
+// TCPForwarding: see Package.swift.
