@@ -54,7 +54,9 @@ struct AzureGraph {
                 poolID: ids.lbChild(exposure.loadBalancer.name, "backendAddressPools", poolName(broker)),
                 loadBalancer: lb.address, source: source))
         }
-        b.add(privateLinkService(), references: group + [ids.loadBalancer(exposure.loadBalancer.name), subnetID.vnetID])
+        // The NAT address is dynamic: creating it after the NICs keeps it off the brokers' static addresses.
+        let nics = exposure.vms.mode == .create ? cluster.brokers.map { ids.nic(nicName($0)) } : []
+        b.add(privateLinkService(), references: group + [ids.loadBalancer(exposure.loadBalancer.name), subnetID.vnetID] + nics)
     }
 
     private func nicName(_ broker: KafkaClusterManifest.Broker) -> String { "\(broker.name.value)-nic" }
@@ -105,10 +107,14 @@ struct AzureGraph {
             if let idle = lb.idleTimeoutMinutes { props["idleTimeoutInMinutes"] = .int(idle) }
             return ["name": .string("rule\(broker.nodeID.value)"), "properties": .object(props)]
         }
-        let frontend: Value = [
-            "name": .string(lb.frontendName), "zones": ["1", "2", "3"],
-            "properties": ["subnet": ["id": .string(subnetID)], "privateIPAllocationMethod": "Dynamic", "privateIPAddressVersion": "IPv4"],
+        var frontendProps: [String: Value] = [
+            "subnet": ["id": .string(subnetID)], "privateIPAllocationMethod": "Dynamic", "privateIPAddressVersion": "IPv4",
         ]
+        if let address = exposure.frontendAddress {
+            frontendProps["privateIPAllocationMethod"] = "Static"
+            frontendProps["privateIPAddress"] = .string(address)
+        }
+        let frontend: Value = ["name": .string(lb.frontendName), "zones": ["1", "2", "3"], "properties": .object(frontendProps)]
         return spec(AzureTypes.loadBalancer, lb.name, id: ids.loadBalancer(lb.name), [
             "location": location, "tags": tags, "sku": ["name": "Standard", "tier": "Regional"],
             "properties": [

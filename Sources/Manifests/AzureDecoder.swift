@@ -12,7 +12,7 @@ struct AzureDecoder {
     ]
     static let networkKeys = ["virtualNetwork", "subnet", "networkSecurityGroup", "existing"]
     static let vmKeys = ["mode", "size", "image", "adminUsername", "sshPublicKey", "osDiskType", "networkInterfaces"]
-    static let lbKeys = ["name", "frontendName", "probeName", "idleTimeoutMinutes"]
+    static let lbKeys = ["name", "frontendName", "probeName", "idleTimeoutMinutes", "frontendIPAddress"]
     static let plsKeys = ["name", "natSubnet", "visibility", "autoApproval", "enableProxyProtocol"]
 
     func decode(_ node: YAMLNode, name: Located<String>, source: SourceLocation) -> AzureExposureManifest? {
@@ -43,7 +43,8 @@ struct AzureDecoder {
             loadBalancer: .init(
                 name: lb?.string("name")?.value ?? "kafka-lb", frontendName: lb?.string("frontendName")?.value ?? "kafka-lb-ip",
                 probeName: lb?.string("probeName")?.value ?? "kafka-lb-hp",
-                idleTimeoutMinutes: lb?.int("idleTimeoutMinutes", range: 4...100)?.value),
+                idleTimeoutMinutes: lb?.int("idleTimeoutMinutes", range: 4...100)?.value,
+                frontendIPAddress: lb?.string("frontendIPAddress")),
             privateLinkService: pls, adopt: adopt)
     }
 

@@ -48,6 +48,8 @@ public struct AzureExposureManifest: Sendable, Hashable {
         public var frontendName: String
         public var probeName: String
         public var idleTimeoutMinutes: Int?
+        /// A static private address for the frontend. When nil, see ``AzureExposureManifest/frontendAddress``.
+        public var frontendIPAddress: Located<String>?
     }
 
     public struct PrivateLinkService: Sendable, Hashable {
@@ -70,4 +72,16 @@ public struct AzureExposureManifest: Sendable, Hashable {
     public var privateLinkService: PrivateLinkService
     /// `TYPE/NAME` of existing resources the manifest takes over (e.g. `azure.loadBalancer/kafka-lb`).
     public var adopt: [Located<String>]
+
+    /// The frontend's static address, or nil for a dynamic one.
+    ///
+    /// ARM gives a dynamic address the lowest free one of the subnet at the moment of creation. The load
+    /// balancer is created before the broker NICs (they join its pools), so a dynamic frontend would take the
+    /// address a broker's static NIC asks for next. When the reconciler creates the NICs, the frontend therefore
+    /// defaults to the subnet's last usable address; existing NICs already hold theirs, so dynamic is safe there.
+    public var frontendAddress: String? {
+        if let pinned = loadBalancer.frontendIPAddress { return pinned.value }
+        guard vms.mode == .create, let prefix = network.subnetPrefix, let cidr = CIDR(prefix.value) else { return nil }
+        return IPv4Address(value: cidr.last - 1).description
+    }
 }

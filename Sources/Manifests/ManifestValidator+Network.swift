@@ -62,6 +62,20 @@ extension ManifestValidator {
             let nat = a.privateLinkService.natSubnet
             sink.error(nat.location, nat.path, "NAT subnet `\(nat.value)` is not the exposure's subnet `\(a.network.subnetName.value)`")
         }
+        if let pinned = a.loadBalancer.frontendIPAddress {
+            if let ip = IPv4Address(pinned.value) {
+                if let (_, c) = subnet, !c.contains(ip) || ip.value < c.first + 4 || ip.value == c.last {
+                    sink.error(pinned.location, pinned.path, "frontend address \(pinned.value) is not a usable address of subnet `\(a.network.subnetName.value)` (\(c))")
+                }
+            } else {
+                sink.error(pinned.location, pinned.path, "`\(pinned.value)` is not an IPv4 address")
+            }
+        }
+        if let frontend = a.frontendAddress, let broker = cluster.brokers.first(where: { $0.address.value == frontend }) {
+            let at = a.loadBalancer.frontendIPAddress
+            sink.error(at?.location ?? broker.address.location, at?.path ?? broker.address.path,
+                       "broker \(broker.nodeID.value) and the load balancer frontend both use \(frontend); set `loadBalancer.frontendIPAddress` to a free address")
+        }
         for b in cluster.brokers {
             if let (_, c) = subnet, let ip = IPv4Address(b.address.value) {
                 // Azure reserves the network address, the next three, and the broadcast address of every subnet.

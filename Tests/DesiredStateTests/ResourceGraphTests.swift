@@ -28,7 +28,10 @@ struct ResourceGraphTests {
         #expect(lb.properties["sku"] == ["name": "Standard", "tier": "Regional"])
         let frontend = try #require(props["frontendIPConfigurations"]?.arrayValue?.first)
         #expect(frontend["zones"] == ["1", "2", "3"])
-        #expect(frontend["properties"]?["privateIPAllocationMethod"] == "Dynamic")
+        // Created NICs take 10.0.0.4-6 statically; the frontend takes the subnet's last usable address so a
+        // dynamic allocation made before the NICs exist cannot take one of theirs.
+        #expect(frontend["properties"]?["privateIPAllocationMethod"] == "Static")
+        #expect(frontend["properties"]?["privateIPAddress"] == "10.0.0.254")
         #expect(lb.disruption == .consumerVisible)
         #expect(lb.properties["tags"]?["managed-by"] == "kafka-private-link-reconciler")
     }
@@ -55,6 +58,8 @@ struct ResourceGraphTests {
         #expect(pls.properties["properties"]?["autoApproval"] == ["subscriptions": ["99549169-6cee-4263-8491-924a3011ee31"]])
         #expect(pls.properties["properties"]?["visibility"] == ["subscriptions": ["99549169-6cee-4263-8491-924a3011ee31"]])
         #expect(pls.dependsOn.contains(ResourceAddress(cluster: "tidb-kafka", type: "azure.loadBalancer", name: "kafka-lb")))
+        // Its NAT address is dynamic: it is created after the NICs so it cannot take a broker's static address.
+        #expect(pls.dependsOn.contains(ResourceAddress(cluster: "tidb-kafka", type: "azure.networkInterface", name: "broker-node-1-nic")))
         let vnet = try spec("azure.virtualNetwork", "kafka-pls-vnet")
         let subnet = try #require(vnet.properties["properties"]?["subnets"]?.arrayValue?.first)
         #expect(subnet["properties"]?["addressPrefix"] == "10.0.0.0/24")
@@ -125,6 +130,9 @@ struct ResourceGraphTests {
         let (_, state) = try compileExample("existing-cluster")
         let types = Set(state.resources.map(\.address.type))
         #expect(types == ["azure.loadBalancer", "azure.privateLinkService", "azure.nicBackendPoolAssociation", "kafka.brokerConfig"])
+        // The NICs already hold their addresses, so a dynamic frontend cannot collide with them.
+        let lb = try #require(state.resources.first { $0.address.type == "azure.loadBalancer" })
+        #expect(lb.properties["properties"]?["frontendIPConfigurations"]?.arrayValue?.first?["properties"]?["privateIPAllocationMethod"] == "Dynamic")
         let assoc = state.resources.filter { $0.address.type == "azure.nicBackendPoolAssociation" }
         #expect(assoc.map(\.address.name) == ["kafka-prod-1-nic+kafka-lb.pool1", "kafka-prod-2-nic+kafka-lb.pool2", "kafka-prod-3-nic+kafka-lb.pool3"])
         let config = try #require(state.brokerConfigs["legacy-kafka"]?[1])

@@ -124,6 +124,19 @@ struct PlantedErrorTests {
         #expect(gErrors.contains { $0.contains("c.yaml:10:55: error: spec.brokers[0].zone: `1` is not a zone of us-west1") }, "\(gErrors)")
     }
 
+    @Test("Load balancer frontend: a pinned address outside the subnet, not an address, or a broker's is an error")
+    func frontendAddress() {
+        func errors(_ address: String) -> [String] {
+            let exposure = azureExposure().replacing("loadBalancer: {name: kafka-lb}", with: "loadBalancer: {name: kafka-lb, frontendIPAddress: \(address)}")
+            return load([("c.yaml", validCluster), ("e.yaml", exposure)]).diagnostics.map(\.description)
+        }
+        #expect(errors("10.0.0.200").isEmpty)
+        #expect(errors("10.0.1.7").contains { $0.contains("e.yaml:19:53: error: spec.loadBalancer.frontendIPAddress: frontend address 10.0.1.7 is not a usable address of subnet `brokers` (10.0.0.0/24)") })
+        #expect(errors("10.0.0.255").contains { $0.contains("is not a usable address") })
+        #expect(errors("fe80::1").contains { $0.contains("`fe80::1` is not an IPv4 address") })
+        #expect(errors("10.0.0.5").contains { $0.contains("broker 2 and the load balancer frontend both use 10.0.0.5; set `loadBalancer.frontendIPAddress` to a free address") })
+    }
+
     @Test("A directory with no manifests, and a missing directory, are errors")
     func emptyInputs() {
         #expect(ManifestLoader.load(directory: "/nonexistent-\(UInt32.random(in: 0...UInt32.max))").diagnostics.hasErrors)
