@@ -49,6 +49,9 @@ public struct JSONPlanRenderer: Sendable {
                 .object(["address": .string(problem.address.description), "message": .string(problem.message)])
             }),
             "warnings": .array(plan.warnings.map(Value.string)),
+            "observations": .array(plan.observations.map { o in
+                .object(["address": .string(o.address.description), "notes": .array(o.notes.map(Value.string))])
+            }),
         ])
     }
 

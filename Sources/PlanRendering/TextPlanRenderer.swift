@@ -10,9 +10,11 @@ public import ReconcileModel
 ///    when the plan is empty.
 /// 3. One `Cluster NAME:` heading per cluster, clusters in order of first appearance, followed by that cluster's
 ///    change blocks in plan order (the plan order is the execution order: changes are never re-sorted).
-/// 4. `Problems (these addresses get no change):` with `  ! ADDRESS: MESSAGE` lines.
-/// 5. `Warning: TEXT` lines.
-/// 6. The summary, always the last line:
+/// 4. `Observed (read-only, shown for information):` with `  # ADDRESS` and the address's notes indented below
+///    (a Private Link Service's alias and its private endpoint connections).
+/// 5. `Problems (these addresses get no change):` with `  ! ADDRESS: MESSAGE` lines.
+/// 6. `Warning: TEXT` lines.
+/// 7. The summary, always the last line:
 ///    `Plan: A to add, C to change, D to destroy, W broker configs to write, R broker restarts.`, with
 ///    `F to forget` after `D to destroy` only when something is forgotten.
 ///
@@ -56,6 +58,15 @@ public struct TextPlanRenderer: Sendable {
                 + style.bold("The real world matches the manifests.")])
         } else {
             sections.append([style.bold("No changes could be planned; the problems below must be resolved first.")])
+        }
+
+        if !plan.observations.isEmpty {
+            var lines = [style.bold("Observed (read-only, shown for information):")]
+            for o in plan.observations {
+                lines.append("  # \(o.address)")
+                lines += o.notes.map { "      \($0)" }
+            }
+            sections.append(lines)
         }
 
         if !plan.problems.isEmpty {

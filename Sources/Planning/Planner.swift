@@ -40,7 +40,9 @@ public enum Planner {
             drift: findings.drift.sorted(),
             problems: findings.sortedProblems,
             warnings: findings.warnings,
-            isComplete: !findings.observationFailed && input.targets.isEmpty
+            isComplete: !findings.observationFailed && input.targets.isEmpty,
+            observations: input.observed.values.filter { !$0.notes.isEmpty && declared.contains($0.address) }
+                .sorted { $0.address < $1.address }.map { Plan.Observation(address: $0.address, notes: $0.notes) }
         )
     }
 

@@ -130,19 +130,34 @@ public struct Plan: Sendable, Hashable, Codable {
     public var warnings: [String]
     /// False when `--target` narrowed the plan or observation failed somewhere.
     public var isComplete: Bool
+    /// Read-only facts observed on managed resources, for people (a Private Link Service's alias and its
+    /// private endpoint connections), by address in address order. Never a reason for a change.
+    public var observations: [Observation]
+
+    public struct Observation: Sendable, Hashable, Codable {
+        public var address: ResourceAddress
+        public var notes: [String]
+
+        public init(address: ResourceAddress, notes: [String]) {
+            self.address = address
+            self.notes = notes
+        }
+    }
 
     public init(
         changes: [Change] = [],
         drift: [ResourceAddress] = [],
         problems: [PlanProblem] = [],
         warnings: [String] = [],
-        isComplete: Bool = true
+        isComplete: Bool = true,
+        observations: [Observation] = []
     ) {
         self.changes = changes
         self.drift = drift
         self.problems = problems
         self.warnings = warnings
         self.isComplete = isComplete
+        self.observations = observations
     }
 
     public var hasChanges: Bool { !changes.isEmpty }

@@ -29,8 +29,17 @@ import Testing
         let summary = try #require(document["summary"] as? [String: Int])
         #expect(summary == ["add": 0, "change": 0, "destroy": 0, "forget": 0, "broker_configs": 0, "broker_restarts": 0])
         #expect(Set(document.keys) == [
-            "format_version", "complete", "applyable", "summary", "changes", "drift", "problems", "warnings",
+            "format_version", "complete", "applyable", "summary", "changes", "drift", "problems", "warnings", "observations",
         ])
+    }
+
+    @Test func observations() throws {
+        let address = ResourceAddress(cluster: "tidb-kafka", type: "azure.privateLinkService", name: "kafka-pls")
+        let document = try parse(Plan(observations: [Plan.Observation(address: address, notes: ["alias: a.b", "connection c: Approved"])]))
+        let observations = try #require(document["observations"] as? [[String: Any]])
+        #expect(observations.count == 1)
+        #expect(observations.first?["address"] as? String == "tidb-kafka/azure.privateLinkService/kafka-pls")
+        #expect(observations.first?["notes"] as? [String] == ["alias: a.b", "connection c: Approved"])
     }
 
     @Test func topLevelFields() throws {
@@ -177,7 +186,7 @@ import Testing
         let keys = first.split(separator: "\n")
             .filter { $0.hasPrefix("  \"") }
             .map { String($0.dropFirst(3).prefix { $0 != "\"" }) }
-        #expect(keys == ["applyable", "changes", "complete", "drift", "format_version", "problems", "summary", "warnings"])
+        #expect(keys == ["applyable", "changes", "complete", "drift", "format_version", "observations", "problems", "summary", "warnings"])
     }
 
     @Test func integersStayIntegers() {

@@ -14,6 +14,28 @@ import Testing
             """)
     }
 
+    @Test func observationsComeAfterTheActionsAndBeforeProblems() {
+        let plan = Plan(
+            problems: [PlanProblem(address: Fixtures.address("tidb-kafka/kafka.brokerConfig/3"), message: "host kafka-3 unreachable")],
+            observations: [Plan.Observation(
+                address: Fixtures.address("tidb-kafka/azure.privateLinkService/kafka-pls"),
+                notes: ["alias: kafka-pls.4f2c.eastus.azure.privatelinkservice", "connection tidb-pe from /subscriptions/9954/privateEndpoints/tidb-pe: Pending"])]
+        )
+        #expect(plain.render(plan) == """
+            No changes could be planned; the problems below must be resolved first.
+
+            Observed (read-only, shown for information):
+              # tidb-kafka/azure.privateLinkService/kafka-pls
+                  alias: kafka-pls.4f2c.eastus.azure.privatelinkservice
+                  connection tidb-pe from /subscriptions/9954/privateEndpoints/tidb-pe: Pending
+
+            Problems (these addresses get no change):
+              ! tidb-kafka/kafka.brokerConfig/3: host kafka-3 unreachable
+
+            Plan: 0 to add, 0 to change, 0 to destroy, 0 broker configs to write, 0 broker restarts.
+            """)
+    }
+
     @Test func emptyPlanStillShowsProblemsAndWarnings() {
         let plan = Plan(
             problems: [

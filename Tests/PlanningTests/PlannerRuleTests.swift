@@ -207,4 +207,22 @@ struct PlannerRuleTests {
         #expect(differing.changes.isEmpty)
         #expect(differing.problemLines == ["azure.vnet/vnet: declared more than once with different settings"])
     }
+
+    @Test("observed notes of declared resources travel with the plan, in address order, and never cause a change")
+    func observations() {
+        var pls = T.seen(T.pls, T.body())
+        pls.notes = ["alias: pls.1111.eastus.azure.privatelinkservice", "connection pe-1 from /subscriptions/s/pe-1: Pending"]
+        var stray = T.seen(T.addr("azure.pls", "other"), T.body())
+        stray.notes = ["not declared, not shown"]
+        var lb = T.seen(T.lb, T.body())
+        lb.notes = ["frontend 10.0.0.254"]
+        let plan = Planner.plan(T.input(
+            desired: [T.spec(T.pls, T.body()), T.spec(T.lb, T.body())], observed: [pls, stray, lb],
+            inventory: [T.entry(T.pls), T.entry(T.lb)]))
+        #expect(plan.changes.isEmpty)
+        #expect(plan.observations == [
+            Plan.Observation(address: T.lb, notes: ["frontend 10.0.0.254"]),
+            Plan.Observation(address: T.pls, notes: pls.notes),
+        ])
+    }
 }
