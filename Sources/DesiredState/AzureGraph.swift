@@ -23,11 +23,11 @@ struct AzureGraph {
 
     private func spec(
         _ type: String, _ name: String, id: String, _ properties: Value, disruption: Disruption = .none,
-        replaceOn: Set<String> = ["location"]
+        replaceOn: Set<String> = ["location"], consumerPorts: ConsumerPorts? = nil
     ) -> ResourceSpec {
         ResourceSpec(
             address: address(type, name), cloudID: id, properties: properties, replaceOn: replaceOn,
-            disruption: disruption, adopt: adopted.contains("\(type)/\(name)"), source: source)
+            disruption: disruption, adopt: adopted.contains("\(type)/\(name)"), source: source, consumerPorts: consumerPorts)
     }
 
     func build(into b: inout GraphBuilder) {
@@ -123,7 +123,8 @@ struct AzureGraph {
                 "probes": [["name": .string(lb.probeName), "properties": ["protocol": "Tcp", "port": .int(listenPort)]]],
                 "loadBalancingRules": .array(rules),
             ],
-        ], disruption: .consumerVisible, replaceOn: ["location", "sku"])
+        ], disruption: .consumerVisible, replaceOn: ["location", "sku"],
+           consumerPorts: ConsumerPorts(collection: ["properties", "loadBalancingRules"], port: ["properties", "frontendPort"]))
     }
 
     private func nic(_ broker: KafkaClusterManifest.Broker) -> ResourceSpec {

@@ -33,7 +33,7 @@ struct InventoryRecorder {
         case .delete, .forget: return nil
         case .restartBroker: return existing
         case .create: origin = .created
-        case .update, .replace: origin = existing?.origin ?? .adopted
+        case .update, .expand, .replace: origin = existing?.origin ?? .adopted
         case .writeBrokerConfig: origin = existing?.origin ?? .created
         }
         return Inventory.Entry(

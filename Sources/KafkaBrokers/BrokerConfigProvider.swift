@@ -91,8 +91,8 @@ public final class BrokerConfigProvider: ResourceProvider, BrokerRoller {
             return nil
         case .restartBroker:
             throw ProviderError(.terminal, address: change.address, "broker restarts run as a roll of the whole cluster, not one by one")
-        case .delete, .replace:
-            throw ProviderError(.terminal, address: change.address, "broker configs are never deleted or replaced")
+        case .delete, .replace, .expand:
+            throw ProviderError(.terminal, address: change.address, "broker configs are never deleted, replaced or expanded")
         }
     }
 

@@ -34,6 +34,7 @@ struct ChangeBlock {
         switch action {
         case .create: "will be created"
         case .update: "will be updated in-place"
+        case .expand: "will gain its new ports first (the old ones stay until the brokers advertise the new ones)"
         case .replace: "will be replaced"
         case .delete: "will be destroyed"
         case .forget: "will be forgotten (kept, no longer managed)"

@@ -38,6 +38,14 @@ enum DesiredChanges {
         guard !attributes.isEmpty else { return [] }
         let drifted = hasDrifted(entry: entry, observed: observed)
         if drifted { findings.drift.insert(address) }
+        if let ports = spec.consumerPorts, !attributes.contains(where: \.forcesReplacement),
+            let split = ExpandContract.split(before: before, desired: spec.properties, ports: ports, address: address)
+        {
+            split.warnings.forEach { findings.warn($0) }
+            if split.expanded != spec.properties {
+                return expandThenContract(spec, before: before, expanded: split.expanded, drifted: drifted, cloudID: observed.cloudID ?? entry?.cloudID ?? spec.cloudID)
+            }
+        }
         let change = Change(
             address: address,
             action: attributes.contains(where: \.forcesReplacement) ? .replace : .update,
@@ -50,6 +58,26 @@ enum DesiredChanges {
             requires: spec.dependsOn
         )
         return [PlanDraft(phase: .cloud, change: change, addressDeps: spec.dependsOn)]
+    }
+
+    /// The expand (before the brokers advertise new ports; skipped when an interrupted run already made it)
+    /// and the contract (after the roll) of one update.
+    private static func expandThenContract(_ spec: ResourceSpec, before: Value, expanded: Value, drifted: Bool, cloudID: String?) -> [PlanDraft] {
+        var drafts: [PlanDraft] = []
+        let expandAttributes = AttributeDiff.changes(from: before, to: expanded, replaceOn: spec.replaceOn)
+        let reason: ChangeReason = drifted ? .drifted : .manifestChanged
+        if !expandAttributes.isEmpty {
+            let expand = Change(
+                address: spec.address, action: .expand, reason: reason, disruption: spec.disruption, attributes: expandAttributes,
+                after: expanded, before: before, cloudID: cloudID, requires: spec.dependsOn)
+            drafts.append(PlanDraft(phase: .cloud, change: expand, addressDeps: spec.dependsOn))
+        }
+        let contract = Change(
+            address: spec.address, action: .update, reason: reason, disruption: spec.disruption,
+            attributes: AttributeDiff.changes(from: expanded, to: spec.properties, replaceOn: spec.replaceOn),
+            after: spec.properties, before: expanded, cloudID: cloudID, requires: spec.dependsOn)
+        drafts.append(PlanDraft(phase: .contract, change: contract, addressDeps: spec.dependsOn))
+        return drafts
     }
 
     /// Rule 5: a semantic config difference is a write plus a restart; a pending restart alone is a restart.

@@ -22,6 +22,7 @@ struct PlanAssembly {
         var cloudByCluster: [String: [String]] = [:]
         var writesByCluster: [String: [String]] = [:]
         var restartsByCluster: [String: [PlanDraft]] = [:]
+        var contractsByCluster: [String: [String]] = [:]
         var removals: [PlanDraft] = []
         for draft in all {
             if draft.isBlocker { blockersByAddress[draft.address, default: []].append(draft.key) }
@@ -31,6 +32,7 @@ struct PlanAssembly {
                 cloudByCluster[draft.address.cluster, default: []].append(draft.key)
             case .brokerConfig: writesByCluster[draft.address.cluster, default: []].append(draft.key)
             case .restart: restartsByCluster[draft.address.cluster, default: []].append(draft)
+            case .contract: contractsByCluster[draft.address.cluster, default: []].append(draft.key)
             case .removal: removals.append(draft)
             }
         }
@@ -62,11 +64,17 @@ struct PlanAssembly {
                 } else {
                     deps = writesByCluster[cluster] ?? []
                 }
+            case .contract:
+                // After its own expand and the cluster's whole roll (or its config writes when nothing restarts).
+                deps = cloudByAddress[draft.address].map { [$0] } ?? []
+                deps += restartsByCluster[cluster]?.last.map { [$0.key] } ?? (writesByCluster[cluster] ?? [])
+                deps += draft.addressDeps.flatMap(readiness)
             case .removal:
                 // Delete a dependent before what it depends on; let declared users move away first.
                 deps = removals.filter { $0.addressDeps.contains(draft.address) }.map(\.key)
                 deps += (declaredDependents[draft.address] ?? []).flatMap(readiness)
                 if let lastRestart = restartsByCluster[cluster]?.last { deps.append(lastRestart.key) }
+                deps += contractsByCluster[cluster] ?? []
             }
             for dep in deps where dep != key { graph.addEdge(key, dep) }
         }

@@ -11,6 +11,8 @@ struct PlanDraft {
         case brokerConfig
         /// (c) broker restarts, one at a time, after all of the cluster's config writes.
         case restart
+        /// (c') the contract half of an expand-then-contract update, after the cluster's roll.
+        case contract
         /// (d) deletes and forgets, in reverse dependency order, after the roll (contract last).
         case removal
 

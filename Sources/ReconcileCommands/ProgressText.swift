@@ -21,6 +21,7 @@ enum ProgressText {
         switch action {
         case .create: "creating"
         case .update: "updating"
+        case .expand: "adding new ports to"
         case .replace: "replacing"
         case .delete: "destroying"
         case .forget: "forgetting"

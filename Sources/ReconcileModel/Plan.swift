@@ -2,6 +2,9 @@
 public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
     case create
     case update
+    /// Add new consumer-facing ports while keeping the old ones, before the brokers advertise the new ones;
+    /// the `update` that removes the old ones follows the roll (expand-then-contract).
+    case expand
     /// Delete then create (a property that cannot change in place changed).
     case replace
     case delete
@@ -16,6 +19,7 @@ public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .create: "+"
         case .update: "~"
+        case .expand: "+~"
         case .replace: "-/+"
         case .delete: "-"
         case .forget: "~>"
@@ -176,7 +180,7 @@ public struct Plan: Sendable, Hashable, Codable {
         for c in changes {
             switch c.action {
             case .create: s.add += 1
-            case .update: s.change += 1
+            case .update, .expand: s.change += 1
             case .replace: s.add += 1; s.destroy += 1
             case .delete: s.destroy += 1
             case .forget: s.forget += 1

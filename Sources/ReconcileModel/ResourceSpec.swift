@@ -18,6 +18,10 @@ public struct ResourceSpec: Sendable, Hashable, Codable {
     public var adopt: Bool
     /// Where the manifest declared this resource, for messages.
     public var source: SourceLocation?
+    /// Consumer-facing ports carried by a collection of named children (a load balancer's rules). A change
+    /// to them is made expand-then-contract: new ports are added before the brokers advertise them, old ones
+    /// go only after the roll.
+    public var consumerPorts: ConsumerPorts?
 
     public init(
         address: ResourceAddress,
@@ -27,7 +31,8 @@ public struct ResourceSpec: Sendable, Hashable, Codable {
         replaceOn: Set<String> = [],
         disruption: Disruption = .none,
         adopt: Bool = false,
-        source: SourceLocation? = nil
+        source: SourceLocation? = nil,
+        consumerPorts: ConsumerPorts? = nil
     ) {
         self.address = address
         self.cloudID = cloudID
@@ -37,6 +42,19 @@ public struct ResourceSpec: Sendable, Hashable, Codable {
         self.disruption = disruption
         self.adopt = adopt
         self.source = source
+        self.consumerPorts = consumerPorts
+    }
+}
+
+/// Where, in a resource body, the ports consumers connect to live: `collection` is the path of an array of
+/// objects with a unique `name`, `port` the path of the port inside one element.
+public struct ConsumerPorts: Sendable, Hashable, Codable {
+    public var collection: [String]
+    public var port: [String]
+
+    public init(collection: [String], port: [String]) {
+        self.collection = collection
+        self.port = port
     }
 }
 

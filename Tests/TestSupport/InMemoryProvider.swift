@@ -122,7 +122,7 @@ public final class InMemoryProvider: ResourceProvider, Sendable {
                 s.resources[address] = ObservedResource(
                     address: address, cloudID: newID(), properties: change.after ?? .null, ownership: .reconciler)
             }
-        case .update:
+        case .update, .expand:
             if let existing {
                 s.resources[address]?.properties = merged(existing.properties, change.after ?? .null)
             } else {

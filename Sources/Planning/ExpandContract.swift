@@ -1,0 +1,67 @@
+import ReconcileModel
+
+/// Expand-then-contract for consumer-facing ports (a load balancer's rules).
+///
+/// Consumers connect to the ports the brokers advertise. Moving a broker to a new port in one step would break
+/// them between the cloud change and the broker's restart, so the change is split:
+/// 1. **expand** (before the broker configs are written): the desired body plus every old port element that
+///    the desired body drops or moves. An element whose port moved keeps working under `NAME-previous`;
+///    one that disappears keeps its name.
+/// 2. **contract** (after the cluster's roll): the desired body, which removes the old elements.
+///
+/// An old port that the desired body gives to another element cannot be kept (a port maps to one backend):
+/// it moves at the expand, and a warning says which consumers will notice.
+enum ExpandContract {
+    static let previousSuffix = "-previous"
+
+    struct Split {
+        /// The body with old ports kept; equal to `before` when a previous, interrupted run already expanded.
+        var expanded: Value
+        var warnings: [String]
+    }
+
+    /// Nil when the change moves or removes no old port that can be kept (a plain update will do).
+    static func split(before: Value, desired: Value, ports: ConsumerPorts, address: ResourceAddress) -> Split? {
+        guard let old = before[path: ports.collection]?.arrayValue, let new = desired[path: ports.collection]?.arrayValue else {
+            return nil
+        }
+        let newByName = Dictionary(new.compactMap { e in e["name"]?.stringValue.map { ($0, e) } }, uniquingKeysWith: { a, _ in a })
+        let newPorts = Set(new.compactMap { $0[path: ports.port] })
+        var kept: [Value] = []
+        var warnings: [String] = []
+        for element in old {
+            guard let name = element["name"]?.stringValue, let port = element[path: ports.port] else { continue }
+            if let wanted = newByName[name], wanted[path: ports.port] == port { continue }
+            if newPorts.contains(port) {
+                warnings.append(
+                    "\(address): port \(port) of `\(name)` goes to another backend at once, so consumers that still use it "
+                        + "reach the new backend until the roll completes; choose new ports that do not overlap the old ones to avoid this")
+                continue
+            }
+            var keep = element
+            if newByName[name] != nil { keep = keep.setting(["name"], to: .string(name + previousSuffix)) }
+            kept.append(keep)
+        }
+        guard !kept.isEmpty else { return warnings.isEmpty ? nil : Split(expanded: desired, warnings: warnings) }
+        let names = Set(new.compactMap { $0["name"]?.stringValue })
+        let extra = kept.filter { !names.contains($0["name"]?.stringValue ?? "") }
+        return Split(expanded: desired.setting(ports.collection, to: .array(new + extra)), warnings: warnings)
+    }
+}
+
+extension Value {
+    subscript(path path: [String]) -> Value? {
+        var node: Value? = self
+        for key in path { node = node?[key] }
+        return node
+    }
+
+    /// A copy with the value at `path` replaced (objects along the path are created as needed).
+    func setting(_ path: [String], to value: Value) -> Value {
+        guard let key = path.first else { return value }
+        var object: [String: Value] = [:]
+        if case .object(let existing) = self { object = existing }
+        object[key] = (object[key] ?? .object([:])).setting(Array(path.dropFirst()), to: value)
+        return .object(object)
+    }
+}
