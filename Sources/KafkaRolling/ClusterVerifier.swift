@@ -78,7 +78,7 @@ public struct ClusterVerifier: Sendable {
         listener: String, port: (RollingCluster.Broker) -> Int, expected: [Int: String], note: (Int, String, Bool) -> Void
     ) async -> VerificationReport.Section {
         for bootstrap in cluster.brokers {
-            let client = KafkaClient(host: bootstrap.internalHost, port: port(bootstrap), dialer: SystemDialer(), options: Self.options)
+            let client = KafkaClient(host: bootstrap.internalHost, port: port(bootstrap), dialer: dialer, options: Self.options)
             let metadata = try? await client.metadata(topics: [])
             await client.close()
             guard let metadata else { continue }

@@ -5,6 +5,7 @@ public import ProviderAPI
 import ReconcileModel
 import SSHTransport
 public import KafkaRolling
+public import KafkaClient
 import RollingRestart
 
 /// The concrete providers this build knows, wired in one place (the composition root).
@@ -13,12 +14,14 @@ import RollingRestart
 /// instead of guessing. Cloud providers (ARM and Compute over libcurl) plug in here as they are built.
 public enum ProviderRegistry {
     /// Providers for a loaded manifest set, reaching brokers through `remote`.
-    public static func standard(for manifests: ManifestSet, remote: any RemoteHost, now: @escaping @Sendable () -> Date = Date.init) -> [any ResourceProvider] {
+    public static func standard(
+        for manifests: ManifestSet, remote: any RemoteHost, dialer: any Dialer = SystemDialer(), now: @escaping @Sendable () -> Date = Date.init
+    ) -> [any ResourceProvider] {
         let limit = manifests.clusters.map(\.ssh.maxConcurrentHosts).max() ?? 16
         let endpoints = brokerEndpoints(manifests)
         var rollers: [String: any BrokerRoller] = [:]
         for cluster in manifests.clusters {
-            rollers[cluster.name.value] = ClusterRoller(cluster: rollingCluster(cluster, manifests: manifests, endpoints: endpoints), remote: remote)
+            rollers[cluster.name.value] = ClusterRoller(cluster: rollingCluster(cluster, manifests: manifests, endpoints: endpoints), remote: remote, dialer: dialer)
         }
         return [BrokerConfigProvider(remote: remote, endpoints: endpoints, now: now, maxConcurrentHosts: limit, rollers: rollers)]
     }

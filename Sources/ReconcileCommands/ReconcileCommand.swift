@@ -34,17 +34,23 @@ public struct ReconcileCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Reach brokers through a local stand-in for SSH: host H is the directory DIR/H (the sandbox).", visibility: .hidden))
     public var localHosts: String?
 
+    @Option(name: .long, help: "Reach a broker's Kafka listener at another address, like curl's --resolve: HOST:PORT=ADDRESS:PORT (repeatable), e.g. through a tunnel.")
+    public var resolve: [String] = []
+
     @Option(name: .long, help: "Limit the plan to matching addresses (CLUSTER[/TYPE[/NAME]], `*` matches one segment) and what they depend on. Repeatable.")
     public var target: [String] = []
 
     public init() {}
 
+    public func validate() throws { _ = try ResolveTable(resolve) }
+
     public func run() async throws {
+        let dialer = try ResolveTable(resolve).dialer
         // The per-cluster bound (`ssh.maxConcurrentHosts`) is applied by the broker provider; this is only a ceiling.
         let ssh = OpenSSHRemoteHost(maxConcurrentHosts: 256)
         let remote: any RemoteHost = localHosts.map { LocalRemoteHost(root: $0) } ?? ssh
         let pass = ReconcilePass(
-            providers: { ProviderRegistry.standard(for: $0, remote: remote) },
+            providers: { ProviderRegistry.standard(for: $0, remote: remote, dialer: dialer) },
             store: FileStateStore(directory: URL(fileURLWithPath: paths.state)),
             console: .standard)
         let status = await pass.run(.init(

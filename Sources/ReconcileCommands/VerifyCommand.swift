@@ -28,21 +28,12 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Fail when an advertised name does not resolve here (by default only noted).")
     var requireAdvertised = false
 
-    func validate() throws {
-        for entry in resolve where entry.split(separator: "=").count != 2 {
-            throw ValidationError("--resolve takes HOST:PORT=ADDRESS:PORT, not `\(entry)`")
-        }
-    }
+    func validate() throws { _ = try ResolveTable(resolve) }
 
     func run() async throws {
-        var table: [String: String] = [:]
-        for entry in resolve {
-            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            table[parts[0]] = parts[1]
-        }
         let status = await Self.verify(
             manifests: paths.manifests, clusters: cluster, json: output == .json,
-            dialer: StaticDialer(table, fallback: SystemDialer()), requireAdvertised: requireAdvertised, console: .standard)
+            dialer: try ResolveTable(resolve).dialer, requireAdvertised: requireAdvertised, console: .standard)
         if status != ExitStatus.success { throw ExitCode(status) }
     }
 
