@@ -85,6 +85,7 @@ let package = Package(
             dependencies: [
                 "ReconcileModel", "YAML", "Manifests", "DesiredState", "Planning", "PlanRendering",
                 "ProviderAPI", "Execution", "FileStateStore", "CurlTransport", "SSHTransport", "KafkaBrokers", "KafkaRolling", "KafkaClient", "RollingRestart",
+                "CloudHTTP", "AzureAuth", "AzureProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
@@ -156,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ReconcileCommands", "ReconcileModel", "TestSupport", "KafkaClient", "KafkaProtocol"],
+            dependencies: ["ReconcileCommands", "ReconcileModel", "TestSupport", "KafkaClient", "KafkaProtocol", "ArmEmulator"],
             swiftSettings: upcoming
         ),
     ]
