@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// Contract:
 /// - A credential that is ``AzureCredentialError/Kind/unavailable`` is skipped; the first one
-///   that yields a token wins and is used directly from then on.
+///   that yields a token wins and is used directly from then on (its later errors are rethrown
+///   as they are).
 /// - A credential that is configured but ``AzureCredentialError/Kind/failed`` ends the search
 ///   (as in azure-identity): a wrong secret must not silently fall through to another identity.
 /// - When nothing yields a token, one ``AzureCredentialChainError`` lists every credential tried

@@ -23,6 +23,9 @@ struct AzureCliCredentialTests {
         return directory
     }
 
+    /// Generous, because a loaded test machine (many parallel tests spawning processes) can be slow.
+    private let timeout = Duration.seconds(60)
+
     private func environment(_ directory: URL) -> [String: String] {
         ["PATH": "\(directory.path):/usr/bin:/bin", "HOME": directory.path]
     }
@@ -35,7 +38,7 @@ struct AzureCliCredentialTests {
             JSON
             """)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let credential = AzureCliCredential(environment: environment(directory))
+        let credential = AzureCliCredential(environment: environment(directory), timeout: timeout)
         let token = try await credential.token(for: "https://management.azure.com/.default")
         #expect(token == AccessToken(token: "cli-token", expiresAt: Date(timeIntervalSince1970: 1_700_003_600)))
         let arguments = try String(contentsOf: directory.appendingPathComponent("args.txt"), encoding: .utf8)
@@ -46,7 +49,7 @@ struct AzureCliCredentialTests {
         let directory = try standIn(#"echo '{"accessToken": "old-cli", "expiresOn": "2023-11-15 00:13:20.123456", "tokenType": "Bearer"}'"#)
         defer { try? FileManager.default.removeItem(at: directory) }
         let utcPlusOne = try #require(TimeZone(secondsFromGMT: 3600))
-        let credential = AzureCliCredential(environment: environment(directory), timeZone: utcPlusOne)
+        let credential = AzureCliCredential(environment: environment(directory), timeout: timeout, timeZone: utcPlusOne)
         let token = try await credential.token(for: "https://management.azure.com/.default")
         #expect(abs(token.expiresAt.timeIntervalSince1970 - 1_700_003_600.123) < 0.01)
     }
@@ -61,7 +64,7 @@ struct AzureCliCredentialTests {
     @Test func notLoggedInIsUnavailable() async throws {
         let directory = try standIn("echo \"ERROR: Please run 'az login' to setup account.\" >&2; exit 1")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let error = await caught { try await AzureCliCredential(environment: environment(directory)).token(for: "scope") }
+        let error = await caught { try await AzureCliCredential(environment: environment(directory), timeout: timeout).token(for: "scope") }
         let credentialError = try #require(error as? AzureCredentialError)
         #expect(credentialError.kind == .unavailable)
         #expect(credentialError.reason == "not logged in to the Azure CLI (Please run 'az login' to setup account.)")
@@ -74,9 +77,9 @@ struct AzureCliCredentialTests {
             try? FileManager.default.removeItem(at: failing)
             try? FileManager.default.removeItem(at: garbled)
         }
-        let first = await caught { try await AzureCliCredential(environment: environment(failing)).token(for: "scope") }
+        let first = await caught { try await AzureCliCredential(environment: environment(failing), timeout: timeout).token(for: "scope") }
         #expect(first as? AzureCredentialError == .failed("AzureCliCredential", "az exited with status 2: AADSTS50173: The provided grant has expired."))
-        let second = await caught { try await AzureCliCredential(environment: environment(garbled)).token(for: "scope") }
+        let second = await caught { try await AzureCliCredential(environment: environment(garbled), timeout: timeout).token(for: "scope") }
         #expect((second as? AzureCredentialError)?.kind == .failed)
     }
 
@@ -96,7 +99,7 @@ struct AzureCliCredentialTests {
     @Test func optionLikeScopesAreRefused() async throws {
         let directory = try standIn("exit 0")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let error = await caught { try await AzureCliCredential(environment: environment(directory)).token(for: "--debug") }
+        let error = await caught { try await AzureCliCredential(environment: environment(directory), timeout: timeout).token(for: "--debug") }
         #expect((error as? AzureCredentialError)?.kind == .failed)
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("args.txt").path))
     }

@@ -99,9 +99,14 @@ final class ScriptedServer {
     }
 }
 
-/// Starts a server with `routes`, runs `body`, and always stops the server.
+/// Starts a server with `routes`, runs `body`, and always stops the server. The start (which
+/// blocks until Python reports its port) runs on its own thread, not the cooperative pool.
 func withServer<T>(_ routes: [String: [Reply]], _ body: (ScriptedServer) async throws -> T) async throws -> T {
-    let server = try ScriptedServer.start(routes)
+    let server = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ScriptedServer, any Error>) in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try ScriptedServer.start(routes) })
+        }
+    }
     defer { server.stop() }
     return try await body(server)
 }
