@@ -17,6 +17,9 @@ extension CurlTransport {
         public var caInfo: String?
         /// `host:port:address` entries like curl's `--resolve` (`CURLOPT_RESOLVE`), for tests.
         public var resolve: [String]
+        /// The HTTP proxy; by default curl's environment variables (`http_proxy`, `https_proxy`,
+        /// `no_proxy`, ...). Loopback and IMDS are always reached directly (see ``alwaysDirect``).
+        public var proxy: Proxy
 
         public init(
             connectTimeout: Double = 10,
@@ -24,7 +27,8 @@ extension CurlTransport {
             maxConnections: Int = 8,
             userAgent: String = "kafka-private-link-reconciler",
             caInfo: String? = nil,
-            resolve: [String] = []
+            resolve: [String] = [],
+            proxy: Proxy = .environment
         ) {
             self.connectTimeout = connectTimeout
             self.maxResponseBytes = maxResponseBytes
@@ -32,6 +36,7 @@ extension CurlTransport {
             self.userAgent = userAgent
             self.caInfo = caInfo
             self.resolve = resolve
+            self.proxy = proxy
         }
 
         /// Alias of ``maxConnections``: the number of concurrent transfers.

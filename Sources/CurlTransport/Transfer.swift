@@ -23,12 +23,13 @@ final class Transfer {
         _ request: HTTPRequest,
         on handle: EasyHandle,
         configuration: CurlTransport.Configuration,
+        proxy: CurlTransport.ResolvedProxy,
         cancellation: CancellationFlag
     ) -> Result<HTTPResponse, HTTPTransportError> {
         if cancellation.isCancelled { return .failure(.cancelled) }
         let transfer = Transfer(limit: configuration.maxResponseBytes, cancellation: cancellation)
         do throws(HTTPTransportError) {
-            return .success(try transfer.perform(request, on: handle, configuration: configuration))
+            return .success(try transfer.perform(request, on: handle, configuration: configuration, proxy: proxy))
         } catch {
             return .failure(error)
         }
@@ -37,7 +38,8 @@ final class Transfer {
     private func perform(
         _ request: HTTPRequest,
         on handle: EasyHandle,
-        configuration: CurlTransport.Configuration
+        configuration: CurlTransport.Configuration,
+        proxy: CurlTransport.ResolvedProxy
     ) throws(HTTPTransportError) -> HTTPResponse {
         let plan = try RequestPlan(request)
 
@@ -70,6 +72,9 @@ final class Transfer {
         try handle.set(CURLOPT_TCP_KEEPALIVE, true)
         try handle.set(CURLOPT_SUPPRESS_CONNECT_HEADERS, true)
         try handle.set(CURLOPT_USERAGENT, configuration.userAgent)
+        // Both always set, so libcurl never consults the environment on its own ("" = direct).
+        try handle.set(CURLOPT_PROXY, proxy.proxy(for: request.url) ?? "")
+        try handle.set(CURLOPT_NOPROXY, proxy.noProxy)
         try handle.set(CURLOPT_HTTPHEADER, list: headerList)
         if resolveList != nil {
             try handle.set(CURLOPT_RESOLVE, list: resolveList)

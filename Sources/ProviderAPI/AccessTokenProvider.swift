@@ -14,8 +14,10 @@ public struct AccessToken: Sendable, Hashable {
 /// Supplies bearer tokens for a cloud API (Azure Resource Manager, GCP Compute).
 ///
 /// Contract:
-/// - `token(for:)` returns a token that stays valid for at least a few minutes; implementations cache
-///   tokens per scope and refresh them before they expire, so callers may ask before every request.
+/// - `token(for:)` returns a token that stays valid for at least a few minutes. The provider handed to
+///   API clients caches tokens per scope and refreshes them before they expire, so callers may ask
+///   before every request. (Raw credentials that fetch on every call, like AzureAuth's, are wrapped in
+///   a cache, AzureAuth's `TokenCache`, before being handed out.)
 /// - Tokens, client secrets and assertions never appear in errors, logs or descriptions.
 /// - Honours task cancellation.
 public protocol AccessTokenProvider: Sendable {

@@ -79,7 +79,9 @@ struct CurlTransportFailureTests {
             let error = await transportError {
                 try await CurlTransport().send(HTTPRequest(method: "GET", url: "\(server.baseURL)/drop"))
             }
-            #expect(error?.kind == .other)
+            // A connection lost before any response is a connection failure (retryable when idempotent).
+            #expect(error?.kind == .connectFailed)
+            #expect(error.map(String.init(describing:))?.contains("Empty reply from server") == true)
             // The transport stays usable afterwards.
             let transport = CurlTransport()
             _ = await transportError { try await transport.send(HTTPRequest(method: "GET", url: "\(server.baseURL)/drop")) }

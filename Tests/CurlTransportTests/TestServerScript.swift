@@ -1,8 +1,10 @@
 /// A tiny HTTP/1.1 (optionally TLS) server for the CurlTransport tests. It prints its port on the
 /// first stdout line. Handlers: echo (default), /slow, /big, /bigstream, /gzip, /gzipbomb,
-/// /status/NNN, /drop, /headers, /early-hints.
+/// /deflate, /truncated, /status/NNN, /drop, /headers, /early-hints. A request in absolute form
+/// (`GET http://host/path`, as sent to a proxy) is echoed with that absolute URL as its path,
+/// so the server doubles as a stand-in HTTP proxy.
 let testServerScript = #"""
-import gzip, json, os, signal, socket, ssl, sys, threading, time
+import gzip, json, os, signal, socket, ssl, sys, threading, time, zlib
 
 # Children of the Swift test process inherit its blocked-signal mask (SIGTERM included): unblock.
 signal.pthread_sigmask(signal.SIG_UNBLOCK, signal.valid_signals())
@@ -72,6 +74,17 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif path == "/gzip":
             self.reply(200, gzip.compress(GZIP_TEXT), [("Content-Type", "text/plain"), ("Content-Encoding", "gzip")])
+        elif path == "/deflate":
+            self.reply(200, zlib.compress(GZIP_TEXT), [("Content-Type", "text/plain"), ("Content-Encoding", "deflate")])
+        elif path == "/truncated":
+            # Promises more than it sends, then closes.
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"partial")
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
         elif path == "/gzipbomb":
             self.reply(200, gzip.compress(b"\0" * (2 * 1024 * 1024)), [("Content-Encoding", "gzip")])
         elif path.startswith("/status/"):

@@ -1,1 +1,0 @@
-// AzureAuth: see Package.swift.

@@ -1,1 +1,0 @@
-// CloudHTTP: see Package.swift.
