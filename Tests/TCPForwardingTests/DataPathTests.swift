@@ -17,6 +17,7 @@ import Testing
         // The inventory sees both listeners, the client, both legs of the relay and the server's end.
         let inventory = try SocketInventory.openSockets(test: 1)
         #expect(inventory == 6)
+        try harness.snapshot()
         client.shutdownWrite()
         #expect(try client.readToEnd().isEmpty)
         try harness.finish()
@@ -36,7 +37,9 @@ import Testing
                 sent.put("ok")
             } catch { sent.put("\(error)") }
         }
-        let echoed = try client.readToEnd()
+        let head = try client.read(exactly: 1 << 20)
+        try harness.snapshot()
+        let echoed = try head + client.readToEnd()
         #expect(sent.take() == "ok")
         #expect(echoed.count == payload.count)
         #expect(TestData.checksum(echoed) == TestData.checksum(payload))
@@ -45,14 +48,17 @@ import Testing
 
     @Test func clientHalfCloseReachesTheServerWhichStillAnswers() throws {
         let harness = try Harness(test: 3)
-        // Reads the whole request (until EOF), then answers with its size and checksum.
+        // Says it is ready, reads the whole request (until EOF), then answers with its size and checksum.
         let server = try harness.server { socket in
+            try socket.send("ready")
             let request = try socket.readToEnd()
             try socket.send("\(request.count) \(TestData.checksum(request))")
         }
         let rule = harness.rule(to: server)
         #expect(try harness.table.apply([rule]).isEmpty)
         let client = try harness.connect(rule)
+        #expect(try client.read(exactly: 5) == Array("ready".utf8))
+        try harness.snapshot()
         let request = TestData.bytes(300_000, seed: 7)
         try client.send(request)
         client.shutdownWrite()
@@ -74,6 +80,7 @@ import Testing
         #expect(try harness.table.apply([rule]).isEmpty)
         let client = try harness.connect(rule)
         #expect(String(decoding: try client.readToEnd(), as: UTF8.self) == "banner")
+        try harness.snapshot()
         try client.send("sent after the server's EOF")
         client.shutdownWrite()
         #expect(received.take() == "sent after the server's EOF")
@@ -91,6 +98,7 @@ import Testing
             let expected = "message \(index);"
             #expect(String(decoding: try client.read(exactly: expected.utf8.count), as: UTF8.self) == expected)
         }
+        try harness.snapshot()
         // And 12 connections moving 1 MiB each concurrently.
         let results = (0..<12).map { _ in Handoff<Bool>() }
         for (index, result) in results.enumerated() {

@@ -23,6 +23,7 @@ import Testing
         #expect(try SocketInventory.listeningInode(host: rule.listenHost, port: rule.listenPort) == listening)
         let after = try harness.connect(moved)
         #expect(try after.read(exactly: 1) == Array("B".utf8))
+        try harness.snapshot()
         try before.send("still A")
         #expect(try before.read(exactly: 7) == Array("still A".utf8))
         try harness.finish()
@@ -36,6 +37,7 @@ import Testing
         let established = try harness.connect(removed)
         try established.send("one")
         #expect(try established.read(exactly: 3) == Array("one".utf8))
+        try harness.snapshot()
 
         #expect(try harness.table.apply([kept]).isEmpty)
         #expect(harness.table.active == [kept])
@@ -86,6 +88,7 @@ import Testing
         let client = try harness.connect(good)
         try client.send("ok")
         #expect(try client.read(exactly: 2) == Array("ok".utf8))
+        try harness.snapshot()
         // A failed rule is tried again by the next apply.
         occupant.stop()
         #expect(try harness.table.apply([taken, good]).isEmpty)
@@ -111,6 +114,11 @@ import Testing
         let rules = (0..<3).map { _ in harness.rule(to: server) }
         #expect(try harness.table.apply(rules).isEmpty)
         let clients = try (0..<12).map { try harness.connect(rules[$0 % 3]) }
+        for client in clients {
+            try client.send("hi")
+            #expect(try client.read(exactly: 2) == Array("hi".utf8))
+        }
+        try harness.snapshot()
         for client in clients { try client.send(TestData.bytes(100_000, seed: 3)) }  // mid-transfer
         harness.table.stop()
         #expect(harness.table.liveThreads == 0)
@@ -142,6 +150,7 @@ import Testing
         }
         try client.send("same connection")
         #expect(try client.read(exactly: 15) == Array("same connection".utf8))
+        try harness.snapshot()
         try harness.finish()
     }
 }

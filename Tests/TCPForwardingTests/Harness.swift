@@ -2,12 +2,14 @@ import Testing
 @testable import TCPForwarding
 
 /// One test's forwarding table, servers and clients on its own addresses 127.77.`test`.x; ``finish()`` stops them
-/// all and checks that no socket on those addresses and no thread of the table is left.
+/// all and checks that no thread of the table and no socket on those addresses is left, including every socket
+/// seen by ``snapshot()`` while connections were live (the forwarder's legs among them).
 final class Harness {
     let test: UInt8
     let table = ForwardingTable()
     private var servers: [TestServer] = []
     private var clients: [TestSocket] = []
+    private var seen: Set<String> = []
 
     init(test: UInt8) throws {
         self.test = test
@@ -36,14 +38,22 @@ final class Harness {
         return client
     }
 
+    /// Remembers the sockets open on the test's addresses now; ``finish()`` checks each of them was closed.
+    func snapshot() throws {
+        seen.formUnion(try SocketInventory.socketInodes(test: test))
+    }
+
     /// Stops the table, then checks the forwarder released its threads and descriptors before the test's own
     /// sockets are closed; returns nothing so tests can call it last.
     func finish() throws {
+        try snapshot()
         table.stop()
         #expect(table.liveThreads == 0)
         #expect(table.active.isEmpty)
         for client in clients { client.close() }
         for server in servers { server.stop() }
         #expect(try SocketInventory.openSockets(test: test) == 0, "sockets left on 127.77.\(test).x after stop()")
+        let leaked = try SocketInventory.openSocketInodes().intersection(seen)
+        #expect(leaked.isEmpty, "\(leaked.count) of \(seen.count) sockets seen during the test are still open")
     }
 }

@@ -2,22 +2,30 @@ import Foundation
 
 /// The TCP sockets this process holds with an endpoint in 127.77.`test`.0/24, read from `/proc/self/fd` and
 /// `/proc/net/tcp` (the test's own addresses, so sockets of tests running in parallel are not counted).
+///
+/// A socket shut down on both sides leaves `/proc/net/tcp` (its connection is gone) while its descriptor may still
+/// be open, so leaks are checked by inode: inodes seen while connections were live must all be gone at the end
+/// (socket inode numbers are not reused soon, unlike descriptor numbers).
 enum SocketInventory {
     /// Descriptors in `/proc/self/fd` that are TCP sockets with a local or remote address in 127.77.`test`.x.
     static func openSockets(test: UInt8) throws -> Int {
-        let inodes = try tcpInodes(test: test)
-        let entries = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
-        return entries.filter { entry in
-            guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(entry)"),
-                link.hasPrefix("socket:[")
-            else { return false }
-            return inodes.contains(String(link.dropFirst(8).dropLast()))
-        }.count
+        try socketInodes(test: test).count
     }
 
-    /// Every descriptor of the process (context for failure messages).
-    static func allDescriptors() throws -> Int {
-        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+    /// Inodes of the sockets open in this process that have an endpoint in 127.77.`test`.x.
+    static func socketInodes(test: UInt8) throws -> Set<String> {
+        try openSocketInodes().intersection(tcpInodes(test: test))
+    }
+
+    /// Inodes of every socket descriptor open in this process.
+    static func openSocketInodes() throws -> Set<String> {
+        let entries = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
+        return Set(entries.compactMap { entry in
+            guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(entry)"),
+                link.hasPrefix("socket:[")
+            else { return nil }
+            return String(link.dropFirst(8).dropLast())
+        })
     }
 
     /// The inode of the socket listening on `host:port`, if any.
