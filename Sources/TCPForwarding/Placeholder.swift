@@ -1,1 +1,0 @@
-// TCPForwarding: see Package.swift.
