@@ -65,7 +65,9 @@ final class ArmService: Sendable {
     }
 
     private func process(_ request: HTTPRequest, _ directives: Directives) -> HTTPResponse {
-        let base = request.header("host").map { "http://\($0)" } ?? baseURL.withLock { $0 }
+        // Absolute URLs use the Host the client addressed (when it names a port), else the bound address.
+        let host = request.header("host").flatMap { $0.split(separator: ":").count >= 2 && !$0.hasSuffix("]") ? $0 : nil }
+        let base = host.map { "http://\($0)" } ?? baseURL.withLock { $0 }
         let (response, revision) = world.withLock { current -> (HTTPResponse, Int) in
             var transaction = Transaction(
                 world: World(), configuration: configuration, baseURL: base, directives: directives, request: request)

@@ -70,7 +70,7 @@ public enum JSON: Sendable, Hashable {
     static func reference(_ id: String) -> JSON { .object(["id": .string(id)]) }
 
     /// Sets `value` at `path`, creating intermediate objects (and replacing non-objects) as needed.
-    mutating func set(_ path: [String], _ value: JSON?) {
+    public mutating func set(_ path: [String], _ value: JSON?) {
         guard let first = path.first else { return }
         var members = objectValue ?? [:]
         if path.count == 1 {
@@ -85,7 +85,7 @@ public enum JSON: Sendable, Hashable {
     }
 
     /// Removes the member at `path` if present.
-    mutating func remove(_ path: [String]) { set(path, nil) }
+    public mutating func remove(_ path: [String]) { set(path, nil) }
 }
 
 extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,

@@ -77,8 +77,29 @@ struct LoadBalancerKind: ResourceKind {
             try Validation.enumeration(rule, ["properties", "protocol"], ["Udp", "Tcp", "All"], required: true, where: "\(field).protocol")
             _ = try own(rule[path: ["properties", "frontendIPConfiguration"]], "frontendIPConfigurations", body, context, "\(field).frontendIPConfiguration", required: true)
         }
+        Self.applyDefaults(&body)
         try AddressAllocator.allocate(&body, at: ["properties", "frontendIPConfigurations"], context: context, subnetRequired: false)
         body.set(["properties", "resourceGuid"], context.previous?.body[path: ["properties", "resourceGuid"]] ?? .string(newGUID()))
+    }
+
+    /// The service's defaults for optional rule and probe fields, as its responses show them.
+    private static func applyDefaults(_ body: inout JSON) {
+        let defaults: [String: [String: JSON]] = [
+            "loadBalancingRules": [
+                "loadDistribution": "Default", "enableFloatingIP": false, "idleTimeoutInMinutes": 4,
+                "disableOutboundSnat": false, "enableTcpReset": false, "enableConnectionTracking": false,
+            ],
+            "probes": ["intervalInSeconds": 15, "numberOfProbes": 2, "probeThreshold": 1],
+        ]
+        for (collection, values) in defaults {
+            guard var items = body[path: ["properties", collection]]?.arrayValue else { continue }
+            for index in items.indices {
+                for (key, value) in values where items[index][path: ["properties", key]] == nil {
+                    items[index].set(["properties", key], value)
+                }
+            }
+            body.set(["properties", collection], .array(items))
+        }
     }
 
     /// Resolves a reference that must point at a child of this same LB body; returns its ID.
