@@ -74,6 +74,7 @@ final class ArmService: Sendable {
             swap(&transaction.world, &current)
             let response = transaction.run()
             swap(&transaction.world, &current)
+            if request.method != "GET" && request.method != "HEAD" && response.status < 400 { current.revision += 1 }
             return (response, current.revision)
         }
         refreshForwarding(revision: revision)
