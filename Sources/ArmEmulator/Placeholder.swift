@@ -1,1 +1,0 @@
-// ArmEmulator: see Package.swift.

@@ -1,0 +1,85 @@
+/// Resource groups (`/subscriptions/{s}/resourcegroups/{rg}`, api 2025-04-01) and the generic `…/resources` lists.
+///
+/// PUT is synchronous (201 created / 200 updated); HEAD answers 204/404; DELETE is an LRO with a `Location`
+/// URL that deletes everything in the group when it completes. A group's location cannot change
+/// (409 `InvalidResourceGroupLocation`); writes into a group being deleted get 409 `ResourceGroupBeingDeleted`.
+extension Transaction {
+    mutating func resourceGroup(_ requested: ResourceID) throws(ArmError) -> HTTPResponse {
+        let existing = world.group(requested.subscription, requested.resourceGroup)
+        switch request.method {
+        case "HEAD":
+            return HTTPResponse(status: existing == nil ? 404 : 204)
+        case "GET":
+            guard let existing else { throw .resourceGroupNotFound(requested.resourceGroup) }
+            return .json(200, render(existing))
+        case "PUT", "PATCH":
+            var body = try jsonBody()
+            if let existing, existing.state == .deleting { throw beingDeleted(existing) }
+            if request.method == "PATCH" {
+                guard var stored = existing else { throw .resourceGroupNotFound(requested.resourceGroup) }
+                for key in ["tags", "managedBy"] where body[key] != nil { stored.body[key] = body[key] }
+                world.resources[stored.id.key] = stored
+                return .json(200, render(stored))
+            }
+            guard let location = body["location"]?.stringValue, !location.isEmpty else {
+                throw .badRequest("LocationRequired", "The location property is required for this definition.")
+            }
+            if let existing, let old = existing.body["location"]?.stringValue, !Validation.sameLocation(old, location) {
+                throw ArmError(
+                    409, "InvalidResourceGroupLocation",
+                    "Invalid resource group location '\(location)'. The Resource group already exists in location '\(old)'.")
+            }
+            if let tags = body["tags"], tags.objectValue == nil, !tags.isNull {
+                throw ArmError.invalidContent("The property 'tags' must be an object.")
+            }
+            let id = existing?.id ?? requested
+            body = [
+                "id": .string(id.canonical), "name": .string(id.resourceGroup), "type": "Microsoft.Resources/resourceGroups",
+                "location": .string(existing?.body["location"]?.stringValue ?? location),
+                "tags": body["tags"] ?? .null, "managedBy": body["managedBy"] ?? .null,
+            ]
+            if body["tags"] == .null { body["tags"] = nil }
+            if body["managedBy"] == .null { body["managedBy"] = nil }
+            let stored = StoredResource(
+                id: id, body: body, state: .succeeded, sequence: existing?.sequence ?? world.takeSequence())
+            world.resources[id.key] = stored
+            return .json(existing == nil ? 201 : 200, render(stored))
+        case "DELETE":
+            guard var existing else { throw .resourceGroupNotFound(requested.resourceGroup) }
+            if existing.state == .deleting, let running = existing.operationID, let operation = world.operations[running.lowercased()] {
+                return HTTPResponse(
+                    status: 202, headers: [("Location", baseURL + operation.locationPath), ("Retry-After", retryAfter)])
+            }
+            let operation = startOperation(.delete, target: existing.id, namespace: "Microsoft.Resources", location: "global")
+            existing.state = .deleting
+            existing.operationID = operation.id
+            world.resources[existing.id.key] = existing
+            return HTTPResponse(
+                status: 202, headers: [("Location", baseURL + operation.locationPath), ("Retry-After", retryAfter)])
+        default:
+            throw methodNotAllowed()
+        }
+    }
+
+    /// 409 for writes into a group that is being deleted.
+    mutating func beingDeleted(_ group: StoredResource) -> ArmError {
+        if let running = group.operationID { observe(running) }
+        return ArmError(
+            409, "ResourceGroupBeingDeleted",
+            "The resource group '\(group.id.resourceGroup)' is in deprovisioning state and cannot perform this operation.")
+    }
+
+    /// `GET /subscriptions/{s}[/resourcegroups/{rg}]/resources`: every top-level resource as a GenericResource.
+    func genericResources(subscription: String, group: String?) throws(ArmError) -> HTTPResponse {
+        if let group { _ = try requireGroup(subscription, group) }
+        let items = world.resources.values.filter {
+            !$0.id.isResourceGroup && $0.id.subscription.sameID(subscription)
+                && (group == nil || $0.id.resourceGroup.sameID(group))
+        }.sorted { $0.sequence < $1.sequence }.map { stored -> JSON in
+            var item: JSON = ["id": .string(stored.id.canonical), "name": .string(stored.id.name ?? ""), "type": .string(stored.id.typeString)]
+            for key in ["location", "tags", "sku", "zones", "kind"] where stored.body[key] != nil { item[key] = stored.body[key] }
+            return item
+        }
+        return page(items)
+    }
+}

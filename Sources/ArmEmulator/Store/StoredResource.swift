@@ -1,0 +1,70 @@
+/// A resource's provisioning state as the emulator drives it.
+enum ProvisioningState: String, Sendable {
+    case creating = "Creating"
+    case updating = "Updating"
+    case deleting = "Deleting"
+    case succeeded = "Succeeded"
+    case failed = "Failed"
+
+    var isTerminal: Bool { self == .succeeded || self == .failed }
+}
+
+/// One stored top-level resource (or resource group).
+///
+/// `body` is the last accepted PUT body with server-set fields added (ids, etags, allocated addresses) and
+/// secrets removed; cross-resource read-only fields are computed at read time by the kind's `render`.
+/// `attached` holds server-managed state a PUT must not replace (a PLS's private endpoint connections).
+struct StoredResource: Sendable {
+    var id: ResourceID
+    var body: JSON
+    var state: ProvisioningState
+    /// The running LRO holding this resource, if any.
+    var operationID: String?
+    var attached: [String: JSON] = [:]
+    /// Creation order, for stable list order.
+    var sequence: Int
+}
+
+/// Everything the emulator knows, guarded by one lock in ``ArmService``.
+struct World: Sendable {
+    /// Keyed by ``ResourceID/key`` of top-level resources and resource groups.
+    var resources: [String: StoredResource] = [:]
+    var operations: [String: Operation] = [:]
+    var issuedTokens: Set<String> = []
+    var nextSequence = 0
+    /// Bumped on every change that can affect the data path (forwarding is recomputed when it moves).
+    var revision = 0
+
+    func resource(_ id: ResourceID) -> StoredResource? { resources[id.parent.key] }
+
+    func group(_ subscription: String, _ name: String) -> StoredResource? {
+        resources[ResourceID.group(subscription, name).key]
+    }
+
+    /// Top-level resources of `namespace/type`, optionally within one subscription and group, in creation order.
+    func all(_ namespace: String, _ type: String, subscription: String? = nil, group: String? = nil) -> [StoredResource] {
+        resources.values.filter {
+            $0.id.namespace?.lowercased() == namespace.lowercased() && $0.id.type?.lowercased() == type.lowercased()
+                && (subscription == nil || $0.id.subscription.lowercased() == subscription!.lowercased())
+                && (group == nil || $0.id.resourceGroup.lowercased() == group!.lowercased())
+        }.sorted { $0.sequence < $1.sequence }
+    }
+
+    /// The JSON of a referenced resource or inline child (`…/loadBalancers/lb/backendAddressPools/pool1`), if it exists.
+    func lookup(_ reference: String) -> JSON? {
+        guard let id = ResourceID(parsing: reference), let stored = resource(id) else { return nil }
+        guard let childType = id.childType, let childName = id.childName else { return stored.body }
+        let items = stored.body["properties"]?[childType]?.arrayValue ?? []
+        return items.first { $0["name"]?.stringValue?.lowercased() == childName.lowercased() }
+    }
+
+    mutating func takeSequence() -> Int {
+        nextSequence += 1
+        return nextSequence
+    }
+}
+
+extension String {
+    /// Case-insensitive equality, as ARM compares IDs and names.
+    func sameID(_ other: String?) -> Bool { other.map { lowercased() == $0.lowercased() } ?? false }
+}
