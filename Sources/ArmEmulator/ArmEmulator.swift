@@ -20,7 +20,7 @@ public final class ArmEmulator: Sendable {
 
     /// Prepares an emulator (opens the request log file if configured); nothing listens until ``start()``.
     public convenience init(configuration: Configuration = Configuration()) throws {
-        try self.init(configuration: configuration, forwarding: configuration.forwarding ? UnavailableForwardingBackend() : nil)
+        try self.init(configuration: configuration, forwarding: configuration.forwarding ? TableForwardingBackend() : nil)
     }
 
     init(configuration: Configuration, forwarding: (any ForwardingBackend)?) throws {

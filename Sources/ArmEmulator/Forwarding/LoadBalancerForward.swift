@@ -1,3 +1,5 @@
+import TCPForwarding
+
 /// One TCP forward the emulated load balancers imply: listen on the frontend, connect to the first backend.
 public struct LoadBalancerForward: Sendable, Hashable, Codable {
     /// The load-balancing rule's ID.
@@ -56,11 +58,26 @@ protocol ForwardingBackend: Sendable {
     func stop()
 }
 
-/// Used until `TCPForwarding.ForwardingTable` is available: reports every forward as not bound.
-struct UnavailableForwardingBackend: ForwardingBackend {
+/// The real data path: each forward is a loopback TCP listener of a `TCPForwarding.ForwardingTable`.
+final class TableForwardingBackend: ForwardingBackend {
+    private let table = ForwardingTable()
+
     func apply(_ forwards: [LoadBalancerForward]) throws -> [LoadBalancerForward: String] {
-        Dictionary(uniqueKeysWithValues: forwards.map { ($0, "TCPForwarding.ForwardingTable is not available in this build") })
+        var byRule: [ForwardingRule: LoadBalancerForward] = [:]
+        for forward in forwards {
+            let rule = ForwardingRule(
+                listenHost: forward.listenHost, listenPort: forward.listenPort, targetHost: forward.targetHost, targetPort: forward.targetPort)
+            byRule[rule] = byRule[rule] ?? forward
+        }
+        let failed = try table.apply(Array(byRule.keys))
+        var out: [LoadBalancerForward: String] = [:]
+        for (rule, reason) in failed {
+            for forward in forwards where forward.listenHost == rule.listenHost && forward.listenPort == rule.listenPort {
+                out[forward] = reason
+            }
+        }
+        return out
     }
 
-    func stop() {}
+    func stop() { table.stop() }
 }

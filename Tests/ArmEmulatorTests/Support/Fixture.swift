@@ -82,11 +82,11 @@ final class Fixture {
         try put("\(Self.network)/networkInterfaces/\(name)", Self.nicBody(ip: ip, pools: pools))
     }
 
-    static func rule(_ name: String, port: Int, pool: String, protocolName: String = "Tcp") -> JSON {
+    static func rule(_ name: String, port: Int, pool: String, protocolName: String = "Tcp", backendPort: Int = 39092) -> JSON {
         [
             "name": .string(name),
             "properties": [
-                "protocol": .string(protocolName), "frontendPort": .number(Double(port)), "backendPort": 39092,
+                "protocol": .string(protocolName), "frontendPort": .number(Double(port)), "backendPort": .number(Double(backendPort)),
                 "frontendIPConfiguration": .reference("\(lbID)/frontendIPConfigurations/kafka-lb-ip"),
                 "backendAddressPool": .reference("\(lbID)/backendAddressPools/\(pool)"),
                 "probe": .reference("\(lbID)/probes/kafka-lb-hp"),
