@@ -49,7 +49,11 @@ extension AzureResourceProvider {
         if let live = try await client.get(id) {
             try ensureMayModify(live, change, verb: "modify")
             let body = BodyMerge.merge(live: live, desired: desired, kind: kind)
-            result = body == ReadOnlyFields.strip(live, kind: kind) ? live : try await client.put(id, body: body)
+            // Equal up to what ARM itself treats as equal (id case, defaults, set order): nothing to send, unless
+            // the resource is in a Failed state, which a repeated PUT is ARM's way to repair.
+            let failed = ARMClient.provisioningState(of: live).lowercased() == "failed"
+            let unchanged = !failed && Normaliser.normalise(live, kind: kind, desired: body) == body
+            result = unchanged ? live : try await client.put(id, body: body)
         } else {
             result = try await client.put(id, body: desired)
         }

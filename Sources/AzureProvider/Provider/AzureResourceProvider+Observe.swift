@@ -39,7 +39,8 @@ extension AzureResourceProvider {
             failures[spec.address] = nil
             items[spec.address] = ObserveItem(address: spec.address, kind: kind, cloudID: id, shape: spec.properties)
         }
-        remember(mayModify: mayModify)
+        let clusters = Set(desired.map(\.address.cluster) + inventory.map(\.address.cluster))
+        remember(mayModify: mayModify, clusters: clusters)
 
         // One GET per distinct resource (several pool associations may share a NIC).
         var groups: [String: [ObserveItem]] = [:]

@@ -43,8 +43,11 @@ public final class AzureResourceProvider: ResourceProvider {
         self.client = ARMClient(transport: transport, credentials: credentials, configuration: configuration, sleep: sleep)
     }
 
-    func remember(mayModify addresses: Set<ResourceAddress>) {
-        untaggedButOurs.withLock { $0.formUnion(addresses) }
+    /// Replaces what is remembered for the clusters of this observation (a later pass may drop an adoption).
+    func remember(mayModify addresses: Set<ResourceAddress>, clusters: Set<String>) {
+        untaggedButOurs.withLock { remembered in
+            remembered = remembered.filter { !clusters.contains($0.cluster) }.union(addresses)
+        }
     }
 
     /// Refuses (terminal) to change a live resource that is not the reconciler's by tags, unless observation
