@@ -69,7 +69,10 @@ struct ApplyTests {
         scriptAsyncPut(h, spec.cloudID!)
         let result = try #require(try await h.provider.apply(change(spec, .update)))
         let body = try #require(h.transport.requests("PUT").first?.json)
-        #expect(body["properties"]?["backendAddressPools"] == [["name": "pool1"], ["name": "pool2"], ["name": "pool3"]])
+        #expect(body["properties"]?["backendAddressPools"]?.arrayValue?.map { $0["name"] } == ["pool1", "pool2", "pool3"], "pool9 is gone")
+        #expect(body["properties"]?["backendAddressPools"]?.arrayValue?.first == [
+            "name": "pool1", "id": .string(Seed.lbChild("backendAddressPools", "pool1")),
+        ], "the live element's id stays; its read-only back-references do not")
         #expect(body["properties"]?["probes"]?.arrayValue?.first?["properties"]?["intervalInSeconds"] == 5)
         #expect(body["properties"]?["loadBalancingRules"]?.arrayValue?.first?["properties"]?["idleTimeoutInMinutes"] == 4)
         #expect(body["properties"]?["inboundNatRules"] == [], "live-only keys are kept")

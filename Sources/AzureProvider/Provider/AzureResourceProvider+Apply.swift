@@ -52,7 +52,7 @@ extension AzureResourceProvider {
             // Equal up to what ARM itself treats as equal (id case, defaults, set order): nothing to send, unless
             // the resource is in a Failed state, which a repeated PUT is ARM's way to repair.
             let failed = ARMClient.provisioningState(of: live).lowercased() == "failed"
-            let unchanged = !failed && Normaliser.normalise(live, kind: kind, desired: body) == body
+            let unchanged = !failed && Normaliser.normalise(live, kind: kind, desired: body) == Normaliser.normalise(body, kind: kind, desired: body)
             result = unchanged ? live : try await client.put(id, body: body)
         } else {
             result = try await client.put(id, body: desired)
@@ -103,7 +103,7 @@ extension AzureResourceProvider {
             }
             var result = nic
             if !PoolAssociation.isMember(target, nic: nic) {
-                result = try await client.put(target.nicID, body: ReadOnlyFields.strip(edited, kind: .networkInterface))
+                result = try await client.put(target.nicID, body: ReadOnlyFields.strip(edited, kind: .networkInterface, forRequest: true))
             }
             guard let observed = PoolAssociation.observed(address, cloudID: target.cloudID, nic: result, shape: change.after) else {
                 throw ProviderError(.retryable, address: address, "the NIC was updated but does not list \(ARMPath.short(target.poolID)) yet")
@@ -112,7 +112,7 @@ extension AzureResourceProvider {
         case .delete:
             guard let nic = try await client.get(target.nicID), PoolAssociation.isMember(target, nic: nic) else { return nil }
             let edited = PoolAssociation.removing(target, from: nic)
-            _ = try await client.put(target.nicID, body: ReadOnlyFields.strip(edited, kind: .networkInterface))
+            _ = try await client.put(target.nicID, body: ReadOnlyFields.strip(edited, kind: .networkInterface, forRequest: true))
             return nil
         case .forget:
             return nil

@@ -6,7 +6,7 @@ import ReconcileModel
 ///
 /// | kind | read-only (dropped from observations and PUT bodies) | shared collections | owned collections |
 /// |---|---|---|---|
-/// | every kind | top `id`, `name`, `type`, `etag`, `systemData`; anywhere `etag`, `provisioningState`, `resourceGuid`; a child's own `id` (an object with a `name`) and ARM `type` (`Microsoft.X/...`) | | |
+/// | every kind | top `id`, `name`, `type`, `etag`, `systemData`; anywhere `etag`, `provisioningState`, `resourceGuid`; a child's ARM `type` (`Microsoft.X/...`); a child's own `id` (an object with a `name`) from observations only, PUT bodies keep it | | |
 /// | resourceGroup | (`properties` is left empty and dropped) | | |
 /// | virtualNetwork | subnet `ipConfigurations`, `ipConfigurationProfiles`, `privateEndpoints`, `purpose`, `resourceNavigationLinks`, `serviceAssociationLinks`, delegation `actions` | `properties.subnets` | |
 /// | networkSecurityGroup | `defaultSecurityRules`, `networkInterfaces`, `subnets`, `flowLogs` | `properties.securityRules` | |

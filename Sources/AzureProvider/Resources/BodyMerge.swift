@@ -13,10 +13,10 @@ import ReconcileModel
 /// - Arrays of references (`{id, ...}` without a name): the desired array replaces the live one, each element
 ///   merged with the live one of the same id (case-insensitive).
 /// - Any other array, and every scalar: the desired value replaces the live one.
-/// - Finally read-only fields are stripped (`ReadOnlyFields`).
+/// - Finally read-only fields are stripped (`ReadOnlyFields`, request mode: child ids stay).
 enum BodyMerge {
     static func merge(live: Value, desired: Value, kind: ARMResourceKind) -> Value {
-        ReadOnlyFields.strip(merge(live, desired, path: "", shared: kind.sharedCollections), kind: kind)
+        ReadOnlyFields.strip(merge(live, desired, path: "", shared: kind.sharedCollections), kind: kind, forRequest: true)
     }
 
     private static func merge(_ live: Value, _ desired: Value, path: String, shared: Set<String>) -> Value {

@@ -1,20 +1,24 @@
-import ReconcileModel
+public import ReconcileModel
 
 /// Removes what ARM sets and a request must not carry (see the table on `ARMResourceKind`). Used on every
 /// observation and on every PUT body built from a live resource.
 ///
 /// Also drops `null` values (ARM's way of saying "not set", same as absent) and objects that only held
 /// read-only fields (a resource group's `properties`), so they do not appear as empty `{}`.
-enum ReadOnlyFields {
-    static func strip(_ body: Value, kind: ARMResourceKind) -> Value {
-        walk(body, path: "", readOnly: kind.readOnly)
+///
+/// A child resource's own `id` (an object with a `name` below the root) is dropped from observations only:
+/// request bodies keep it, because the request schemas allow it and an expanded reference looks the same.
+public enum ReadOnlyFields {
+    /// - Parameter forRequest: true for a PUT body (keeps child ids), false for an observation.
+    public static func strip(_ body: Value, kind: ARMResourceKind, forRequest: Bool = false) -> Value {
+        walk(body, path: "", readOnly: kind.readOnly, dropChildIDs: !forRequest)
     }
 
-    private static func walk(_ value: Value, path: String, readOnly: Set<String>) -> Value {
+    private static func walk(_ value: Value, path: String, readOnly: Set<String>, dropChildIDs: Bool) -> Value {
         switch value {
         case .object(let object):
             // An object with a `name` below the root is a sub-resource: its `id` is its own, not a reference.
-            let isSubResource = !path.isEmpty && object["name"]?.stringValue != nil
+            let isSubResource = dropChildIDs && !path.isEmpty && object["name"]?.stringValue != nil
             var out: [String: Value] = [:]
             for (key, sub) in object {
                 let childPath = path.isEmpty ? key : "\(path).\(key)"
@@ -23,13 +27,13 @@ enum ReadOnlyFields {
                 if key == "type", case .string(let type) = sub, type.contains("/") { continue }
                 if key == "id", isSubResource { continue }
                 if sub == .null { continue }
-                let stripped = walk(sub, path: childPath, readOnly: readOnly)
+                let stripped = walk(sub, path: childPath, readOnly: readOnly, dropChildIDs: dropChildIDs)
                 if case .object(let before) = sub, !before.isEmpty, stripped == .object([:]) { continue }
                 out[key] = stripped
             }
             return .object(out)
         case .array(let elements):
-            return .array(elements.map { walk($0, path: path + "[]", readOnly: readOnly) })
+            return .array(elements.map { walk($0, path: path + "[]", readOnly: readOnly, dropChildIDs: dropChildIDs) })
         default:
             return value
         }
