@@ -1,1 +1,0 @@
-// AzureProvider: see Package.swift.

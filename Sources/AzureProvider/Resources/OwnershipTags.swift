@@ -1,0 +1,16 @@
+public import ReconcileModel
+
+/// The tags that say "the reconciler created this" (the same keys as `DesiredState.Ownership`, which this
+/// module cannot import). Tag names compare case-insensitively, as ARM treats them; values exactly.
+public enum OwnershipTags {
+    public static let managedByKey = "managed-by"
+    public static let managedByValue = "kafka-private-link-reconciler"
+    public static let clusterKey = "reconcile-kafka-cluster"
+
+    /// Whether `body`'s tags mark it as the reconciler's, for `cluster`.
+    public static func isOurs(_ body: Value, cluster: String) -> Bool {
+        guard let tags = body["tags"]?.objectValue else { return false }
+        func tag(_ name: String) -> String? { tags.first { $0.key.lowercased() == name }?.value.stringValue }
+        return tag(managedByKey) == managedByValue && tag(clusterKey) == cluster
+    }
+}
