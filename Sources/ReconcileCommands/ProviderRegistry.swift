@@ -11,11 +11,14 @@ import RollingRestart
 /// The concrete providers this build knows, wired in one place (the composition root).
 ///
 /// A resource type with no provider cannot be observed: the plan says so per address and refuses to apply,
-/// instead of guessing. Cloud providers (ARM and Compute over libcurl) plug in here as they are built.
+/// instead of guessing. The ARM provider joins when the manifests declare an Azure exposure; the GCP Compute
+/// provider plugs in here when it is built.
 public enum ProviderRegistry {
     /// Providers for a loaded manifest set, reaching brokers through `remote`.
     public static func standard(
-        for manifests: ManifestSet, remote: any RemoteHost, dialer: any Dialer = SystemDialer(), now: @escaping @Sendable () -> Date = Date.init
+        for manifests: ManifestSet, remote: any RemoteHost, dialer: any Dialer = SystemDialer(),
+        environment: [String: String] = ProcessInfo.processInfo.environment, httpLog: any HTTPLogSink = NullHTTPLog(),
+        now: @escaping @Sendable () -> Date = Date.init
     ) -> [any ResourceProvider] {
         let limit = manifests.clusters.map(\.ssh.maxConcurrentHosts).max() ?? 16
         let endpoints = brokerEndpoints(manifests)
@@ -23,7 +26,13 @@ public enum ProviderRegistry {
         for cluster in manifests.clusters {
             rollers[cluster.name.value] = ClusterRoller(cluster: rollingCluster(cluster, manifests: manifests, endpoints: endpoints), remote: remote, dialer: dialer)
         }
-        return [BrokerConfigProvider(remote: remote, endpoints: endpoints, now: now, maxConcurrentHosts: limit, rollers: rollers)]
+        var providers: [any ResourceProvider] = [
+            BrokerConfigProvider(remote: remote, endpoints: endpoints, now: now, maxConcurrentHosts: limit, rollers: rollers)
+        ]
+        if !manifests.azureExposures.isEmpty {
+            providers.append(CloudWiring.azureProvider(environment: environment, log: httpLog))
+        }
+        return providers
     }
 
     /// What a roll of `cluster` needs: INTERNAL endpoints, roles, SSH targets, the exposures' expected

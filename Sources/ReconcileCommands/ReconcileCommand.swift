@@ -37,6 +37,9 @@ public struct ReconcileCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Reach a broker's Kafka listener at another address, like curl's --resolve: HOST:PORT=ADDRESS:PORT (repeatable), e.g. through a tunnel.")
     public var resolve: [String] = []
 
+    @Flag(name: .long, help: "Print every cloud API request (method, path, status, duration, request id) to stderr; by default only retried or failed ones.")
+    public var logHttp = false
+
     @Option(name: .long, help: "Limit the plan to matching addresses (CLUSTER[/TYPE[/NAME]], `*` matches one segment) and what they depend on. Repeatable.")
     public var target: [String] = []
 
@@ -46,11 +49,13 @@ public struct ReconcileCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let dialer = try ResolveTable(resolve).dialer
+        let httpLog = ConsoleHTTPLog(everything: logHttp, console: .standard)
         // The per-cluster bound (`ssh.maxConcurrentHosts`) is applied by the broker provider; this is only a ceiling.
         let ssh = OpenSSHRemoteHost(maxConcurrentHosts: 256)
         let remote: any RemoteHost = localHosts.map { LocalRemoteHost(root: $0) } ?? ssh
         let pass = ReconcilePass(
-            providers: { ProviderRegistry.standard(for: $0, remote: remote, dialer: dialer) },
+            providers: { ProviderRegistry.standard(
+                for: $0, remote: remote, dialer: dialer, httpLog: httpLog) },
             store: FileStateStore(directory: URL(fileURLWithPath: paths.state)),
             console: .standard)
         let status = await pass.run(.init(

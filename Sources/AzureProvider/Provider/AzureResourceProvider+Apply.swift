@@ -9,7 +9,7 @@ extension AzureResourceProvider {
         do {
             if kind == .poolAssociation { return try await applyAssociation(change) }
             switch change.action {
-            case .create, .update:
+            case .create, .update, .expand:
                 return try await upsert(change, kind: kind)
             case .replace:
                 guard kind != .resourceGroup else {
@@ -92,7 +92,7 @@ extension AzureResourceProvider {
         }
         let address = change.address
         switch change.action {
-        case .create, .update, .replace:
+        case .create, .update, .expand, .replace:
             guard let nic = try await client.get(target.nicID) else {
                 throw ProviderError(.terminal, address: address, "network interface \(ARMPath.short(target.nicID)) does not exist; "
                     + "the exposure lists it as a broker's NIC, so create it or fix `vms.networkInterfaces`")

@@ -1,0 +1,77 @@
+import AzureAuth
+import AzureProvider
+import CloudHTTP
+import CurlTransport
+import Foundation
+public import ProviderAPI
+import ReconcileModel
+
+/// The cloud half of the composition root: ARM over libcurl, with retries, request logging and the Azure
+/// credential chain, all configured from the environment.
+///
+/// Environment (the same names azure-identity reads, plus two endpoint overrides for emulators):
+/// - `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`: a service principal's secret;
+/// - `AZURE_FEDERATED_TOKEN_FILE` (+ tenant and client id): workload identity;
+/// - otherwise managed identity (IMDS; `AZURE_CLIENT_ID` picks a user-assigned one), then the Azure CLI's login;
+/// - `AZURE_RESOURCE_MANAGER_ENDPOINT` (default `https://management.azure.com`), `AZURE_AUTHORITY_HOST`
+///   (default `https://login.microsoftonline.com`), `AZURE_IMDS_ENDPOINT`: plain `http://` only on loopback.
+public enum CloudWiring {
+    /// The ARM provider, or one that explains why it cannot work (every azure.* address then says so).
+    public static func azureProvider(environment: [String: String], log: any HTTPLogSink) -> any ResourceProvider {
+        let endpoints: AzureEndpoints
+        do {
+            endpoints = try AzureEndpoints.fromEnvironment(environment)
+        } catch {
+            return UnavailableProvider(types: AzureResourceProvider.types, reason: "Azure endpoints: \(error)")
+        }
+        let curl = CurlTransport(configuration: .init(maxConnections: 16))
+        let arm = RetryingTransport(wrapping: curl, policy: RetryPolicy(), logSink: log)
+        let tokenTransport = RetryingTransport(wrapping: curl, policy: RetryPolicy().retryingAzureTokenRequests(), logSink: log)
+        let imds = CurlTransport(configuration: .init(connectTimeout: 2, maxConnections: 2))
+        let chain = AzureCredentialChain.fromEnvironment(
+            environment, endpoints: endpoints, transport: tokenTransport, imdsTransport: imds, logSink: log)
+        let configuration = AzureResourceProvider.Configuration(
+            baseURL: endpoints.resourceManager, scope: endpoints.tokenScope,
+            defaultPollInterval: .seconds(Int64(environment["RECONCILE_AZURE_POLL_SECONDS"].flatMap(Int64.init) ?? 10)))
+        return AzureResourceProvider(transport: arm, credentials: TokenCache(wrapping: chain), configuration: configuration)
+    }
+}
+
+/// Stands in for a provider that cannot be built (bad endpoint configuration): observing throws the reason,
+/// so each of its addresses is reported as not observable and nothing that depends on them is applied.
+struct UnavailableProvider: ResourceProvider {
+    let resourceTypes: Set<String>
+    let reason: String
+
+    init(types: Set<String>, reason: String) {
+        self.resourceTypes = types
+        self.reason = reason
+    }
+
+    func observe(desired: [ResourceSpec], inventory: [Inventory.Entry]) async throws -> [ObservedResource] {
+        throw ProviderError(.terminal, reason)
+    }
+
+    func apply(_ change: Change) async throws -> ObservedResource? {
+        throw ProviderError(.terminal, address: change.address, reason)
+    }
+}
+
+/// Cloud API requests on stderr: every one with `--log-http`, otherwise only those retried or failed (a 404
+/// is how a missing resource is observed, not a failure).
+struct ConsoleHTTPLog: HTTPLogSink {
+    let everything: Bool
+    let console: Console
+
+    func record(_ entry: HTTPLogRecord) {
+        let failed = entry.status.map { $0 >= 400 && $0 != 404 } ?? true
+        guard everything || failed || entry.note != nil else { return }
+        console.err("http: \(entry.line)\n")
+    }
+}
+
+/// Discards HTTP log records.
+public struct NullHTTPLog: HTTPLogSink {
+    public init() {}
+    public func record(_ entry: HTTPLogRecord) {}
+}
