@@ -63,14 +63,17 @@ struct AzureGraph {
     private func poolName(_ broker: KafkaClusterManifest.Broker) -> String { "pool\(broker.nodeID.value)" }
 
     private func networkSecurityGroup() -> ResourceSpec {
-        let ssh: Value = [
-            "name": "allow-ssh",
-            "properties": [
-                "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
-                "sourceAddressPrefixes": .array(net.sshSourcePrefixes.map(Value.string)), "sourcePortRange": "*",
-                "destinationAddressPrefix": "*", "destinationPortRange": "22",
-            ],
+        var rule: [String: Value] = [
+            "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourcePortRange": "*",
+            "destinationAddressPrefix": "*", "destinationPortRange": "22",
         ]
+        // A service tag such as `VirtualNetwork` is only accepted alone, in the singular field.
+        if net.sshSourcePrefixes.count == 1 {
+            rule["sourceAddressPrefix"] = .string(net.sshSourcePrefixes[0])
+        } else {
+            rule["sourceAddressPrefixes"] = .array(net.sshSourcePrefixes.map(Value.string))
+        }
+        let ssh: Value = ["name": "allow-ssh", "properties": .object(rule)]
         return spec(AzureTypes.networkSecurityGroup, net.nsgName, id: ids.nsg(net.nsgName),
                     ["location": location, "tags": tags, "properties": ["securityRules": [ssh]]])
     }

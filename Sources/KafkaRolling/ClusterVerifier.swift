@@ -26,10 +26,25 @@ public struct VerificationReport: Sendable, Codable, Hashable {
         public var lines: [Line]
     }
 
+    /// A cloud service consumers connect through (a Private Link Service): its alias and endpoint connections.
+    public struct Service: Sendable, Codable, Hashable {
+        public var address: String
+        public var notes: [String]
+        /// Why the service does not serve consumers (missing, unreadable); nil when it does.
+        public var problem: String?
+
+        public init(address: String, notes: [String], problem: String? = nil) {
+            self.address = address
+            self.notes = notes
+            self.problem = problem
+        }
+    }
+
     public var cluster: String
     public var sections: [Section]
     public var verdicts: [Verdict]
-    public var ok: Bool { verdicts.allSatisfy(\.ok) }
+    public var services: [Service] = []
+    public var ok: Bool { verdicts.allSatisfy(\.ok) && services.allSatisfy { $0.problem == nil } }
 }
 
 public struct ClusterVerifier: Sendable {

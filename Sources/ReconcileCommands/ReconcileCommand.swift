@@ -34,7 +34,7 @@ public struct ReconcileCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Reach brokers through a local stand-in for SSH: host H is the directory DIR/H (the sandbox).", visibility: .hidden))
     public var localHosts: String?
 
-    @Option(name: .long, help: "Reach a broker's Kafka listener at another address, like curl's --resolve: HOST:PORT=ADDRESS:PORT (repeatable), e.g. through a tunnel.")
+    @Option(name: .long, help: "Reach a Kafka listener or advertised name at another address, like curl's --resolve: HOST:PORT=ADDRESS:PORT (repeatable): a tunnel to the brokers, or (verify) an advertised name before DNS has it.")
     public var resolve: [String] = []
 
     @Flag(name: .long, help: "Print every cloud API request (method, path, status, duration, request id) to stderr; by default only retried or failed ones.")

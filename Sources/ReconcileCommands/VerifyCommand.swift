@@ -1,4 +1,5 @@
 import ArgumentParser
+import ProviderAPI
 import DesiredState
 import Foundation
 import KafkaClient
@@ -22,23 +23,24 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: text or json.")
     var output: OutputFormatArgument = .text
 
-    @Option(name: .long, help: "Resolve an advertised name like curl's --resolve: HOST:PORT=ADDRESS:PORT (repeatable).")
-    var resolve: [String] = []
+    /// `--resolve` is the root command's option (ArgumentParser gives an option both levels declare to the root).
+    @ParentCommand var root: ReconcileCommand
 
     @Flag(name: .long, help: "Fail when an advertised name does not resolve here (by default only noted).")
     var requireAdvertised = false
 
-    func validate() throws { _ = try ResolveTable(resolve) }
-
     func run() async throws {
+        let console = Console.standard
         let status = await Self.verify(
             manifests: paths.manifests, clusters: cluster, json: output == .json,
-            dialer: try ResolveTable(resolve).dialer, requireAdvertised: requireAdvertised, console: .standard)
+            dialer: try ResolveTable(root.resolve).dialer, requireAdvertised: requireAdvertised, console: console,
+            cloud: { _ in [CloudWiring.azureProvider(environment: ProcessInfo.processInfo.environment, log: ConsoleHTTPLog(everything: false, console: console))] })
         if status != ExitStatus.success { throw ExitCode(status) }
     }
 
     static func verify(
-        manifests: String, clusters: [String], json: Bool, dialer: any Dialer, requireAdvertised: Bool, console: Console
+        manifests: String, clusters: [String], json: Bool, dialer: any Dialer, requireAdvertised: Bool, console: Console,
+        cloud: (ManifestSet) -> [any ResourceProvider] = { _ in [] }
     ) async -> Int32 {
         let load = ManifestLoader.load(directory: manifests)
         guard !load.diagnostics.hasErrors else {
@@ -54,7 +56,9 @@ struct VerifyCommand: AsyncParsableCommand {
         var reports: [VerificationReport] = []
         for cluster in selected.sorted(by: { $0.name.value < $1.name.value }) {
             let rolling = ProviderRegistry.rollingCluster(cluster, manifests: load.manifests, endpoints: endpoints)
-            reports.append(await ClusterVerifier(cluster: rolling, dialer: dialer, requireAdvertised: requireAdvertised).verify())
+            var report = await ClusterVerifier(cluster: rolling, dialer: dialer, requireAdvertised: requireAdvertised).verify()
+            report.services = await services(of: cluster.name.value, manifests: load.manifests, cloud: cloud)
+            reports.append(report)
         }
         if json {
             let encoder = JSONEncoder()
@@ -67,13 +71,44 @@ struct VerifyCommand: AsyncParsableCommand {
         return reports.allSatisfy(\.ok) ? ExitStatus.success : ExitStatus.error
     }
 
+    /// Each Private Link Service of the cluster, read from the cloud: present, with its alias and connections.
+    static func services(of cluster: String, manifests: ManifestSet, cloud: (ManifestSet) -> [any ResourceProvider]) async
+        -> [VerificationReport.Service]
+    {
+        let specs = DesiredStateCompiler.compile(manifests).resources(of: cluster).filter { $0.address.type == "azure.privateLinkService" }
+        guard !specs.isEmpty else { return [] }
+        guard let provider = cloud(manifests).first(where: { $0.resourceTypes.contains("azure.privateLinkService") }) else {
+            return specs.map { .init(address: $0.address.description, notes: [], problem: "no provider can read it") }
+        }
+        let observed: [ObservedResource]
+        do {
+            observed = try await provider.observe(desired: specs, inventory: [])
+        } catch {
+            return specs.map { .init(address: $0.address.description, notes: [], problem: "cannot read it: \(error)") }
+        }
+        return specs.map { spec in
+            guard let seen = observed.first(where: { $0.address == spec.address }) else {
+                return .init(address: spec.address.description, notes: [], problem: "does not exist; run `reconcile` to create it")
+            }
+            if let error = seen.error { return .init(address: spec.address.description, notes: [], problem: "cannot read it: \(error)") }
+            return .init(address: spec.address.description, notes: seen.notes)
+        }
+    }
+
     static func text(_ report: VerificationReport) -> String {
         var out = "Cluster \(report.cluster)\n"
+        for service in report.services {
+            out += "\nPrivate Link Service \(service.address)\(service.problem.map { ": \($0)" } ?? "")\n"
+            for note in service.notes { out += "  \(note)\n" }
+        }
         for section in report.sections {
             out += "\n\(section.listener) (bootstrap \(section.bootstrap))\n"
             for line in section.lines { out += "\(line.node) -> \(line.result)\n" }
         }
         out += "\nVerdict:\n"
+        for service in report.services where service.problem != nil {
+            out += "  \(service.address): FAILED\n    - \(service.problem!)\n"
+        }
         for verdict in report.verdicts {
             out += "  broker \(verdict.broker): \(verdict.ok ? "OK" : "FAILED")\n"
             for finding in verdict.findings { out += "    - \(finding)\n" }

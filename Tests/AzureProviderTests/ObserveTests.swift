@@ -93,15 +93,13 @@ struct ObserveTests {
         #expect(error.message.contains("cannot get an Azure access token") && transport.requests.isEmpty)
     }
 
-    @Test("Observation runs concurrently: the whole seed is in flight at once, in about one round-trip")
+    /// The wall time this buys is measured by `Benchmarks/arm-dry-run` (performance targets live in benchmarks).
+    @Test("Observation runs concurrently: the whole seed is in flight at once")
     func concurrent() async throws {
         let h = ARMHarness(delay: .milliseconds(50))
         scriptSeed(h)
-        let start = ContinuousClock.now
         _ = try await h.provider.observe(desired: Seed.all, inventory: [])
-        let elapsed = ContinuousClock.now - start
         #expect(h.transport.maxInFlight == Seed.all.count)
-        #expect(elapsed < .milliseconds(300), "11 GETs of 50 ms took \(elapsed)")
     }
 
     @Test("…but never more than maxConcurrentRequests at once")

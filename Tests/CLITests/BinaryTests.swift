@@ -118,9 +118,9 @@ struct BinaryTests {
     @Test("--dry-run with no provider for a type reports it per address, exits 1, and writes no state")
     func dryRunWithoutProviders() throws {
         let state = temporaryDirectory()
-        let r = try Binary.run(["--dry-run", "--manifests", "manifests/examples/azure-private-link", "--state", state.path])
+        let r = try Binary.run(["--dry-run", "--manifests", "manifests/examples/gcp-psc-port-mapping", "--state", state.path])
         #expect(r.status == 1)
-        #expect(r.out.contains("no provider in this build can observe azure.loadBalancer"))
+        #expect(r.out.contains("no provider in this build can observe gcp.serviceAttachment"), "\(r.out)")
         #expect(!FileManager.default.fileExists(atPath: state.path))
     }
 

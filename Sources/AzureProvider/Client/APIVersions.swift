@@ -69,13 +69,4 @@ public enum ARMPath {
         guard !host.isEmpty else { return nil }
         return (url[..<scheme.upperBound] + host).lowercased()
     }
-
-    /// The resource group id (`/subscriptions/s/resourceGroups/rg`) containing `id`, if any.
-    public static func resourceGroup(of id: String) -> String? {
-        let segments = id.split(separator: "/").map(String.init)
-        guard segments.count >= 4, segments[0].lowercased() == "subscriptions", segments[2].lowercased() == "resourcegroups" else {
-            return nil
-        }
-        return "/" + segments[0..<4].joined(separator: "/")
-    }
 }

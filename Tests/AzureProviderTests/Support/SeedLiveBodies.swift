@@ -40,7 +40,7 @@ enum SeedLive {
     static var networkSecurityGroup: Value {
         let type = "Microsoft.Network/networkSecurityGroups/securityRules"
         let ssh = child(Seed.nsgID, "securityRules", "allow-ssh", type, [
-            "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefixes": ["VirtualNetwork"],
+            "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "VirtualNetwork",
             "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": "22", "sourcePortRanges": [],
             "destinationPortRanges": [], "destinationAddressPrefixes": [],
         ])

@@ -34,7 +34,7 @@ enum Seed {
 
     static var networkSecurityGroup: ResourceSpec {
         let ssh: Value = ["name": "allow-ssh", "properties": [
-            "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefixes": ["VirtualNetwork"],
+            "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "VirtualNetwork",
             "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": "22",
         ]]
         return spec("azure.networkSecurityGroup", "kafka-broker-nsg", nsgID, ["location": "eastus", "tags": tags, "properties": ["securityRules": [ssh]]])
