@@ -95,6 +95,7 @@ struct AzureEndToEndTests {
         // Each advertised address, resolved to the frontend, reaches its broker through the load balancer.
         let verify = try sim.verify()
         #expect(verify.status == 0, "\(verify.out)\n\(verify.err)")
+        #expect(verify.out.contains(".eastus.azure.privatelinkservice"), "verify reads the Private Link Service's alias from the emulator: \(verify.out)")
         for i in 1...3 {
             #expect(verify.out.contains("b\(i).\(AzureSimulation.suffix):\(9092 + i) (id: \(i) rack: null) -> OK"), "\(verify.out)")
             #expect(verify.out.contains("identity through advertised b\(i).\(AzureSimulation.suffix):\(9092 + i): reached broker \(i)"), "\(verify.out)")
@@ -124,10 +125,24 @@ struct AzureEndToEndTests {
         #expect(restored.status == 0, "\(restored.out)\n\(restored.err)")
         #expect(try sim.reconcile(["--dry-run", "--detailed-exitcode"]).status == 0, "nothing left to do")
 
-        // Someone drops EXTERNAL from broker 2's file and restarts it: broker 2 is unreachable through the
-        // load balancer (its EXTERNAL listener is gone), the apply repairs the file and restarts broker 2 only.
-        let edited = try sim.ssh(vms[1], "sed -i -e 's/,EXTERNAL[^,]*//g' config/server.properties")
-        #expect(edited == 0)
+        // Someone drops EXTERNAL from broker 2's file over SSH but does not restart it: the apply puts the file
+        // back; broker 2 still runs that config (its live config, read from the broker, says so), so the roll
+        // restarts nobody.
+        let dropExternal = "sed -i -e 's/,EXTERNAL[^,]*//g' config/server.properties"
+        #expect(try sim.ssh(vms[1], dropExternal) == 0)
+        #expect(!sim.cluster.file(vms[1]).contains("EXTERNAL:"), "\(sim.cluster.file(vms[1]))")
+        let rewrite = try sim.reconcile([])
+        #expect(rewrite.status == 0, "\(rewrite.out)\n\(rewrite.err)")
+        #expect(rewrite.out.contains("1 broker configs to write, 1 broker restarts.") || rewrite.out.contains("1 broker config to write, 1 broker restart."), "\(rewrite.out)")
+        #expect(restarted(rewrite).isEmpty, "broker 2 already runs the repaired config: \(rewrite.err)")
+        let journal = try Binary.run(["state", "show", "--state", sim.cluster.state.path, "sim", "--journal", "4"])
+        #expect(journal.out.contains("sim/kafka.brokerConfig/2 restart_broker succeeded: already runs its new config"), "\(journal.out)")
+        #expect(vms.map(sim.cluster.pid) == afterApply)
+        #expect(sim.cluster.file(vms[1]).contains("EXTERNAL://b2.\(AzureSimulation.suffix):9094"))
+
+        // Someone drops EXTERNAL again and restarts broker 2: it is unreachable through the load balancer (its
+        // EXTERNAL listener is gone); the apply repairs the file and restarts broker 2 only.
+        #expect(try sim.ssh(vms[1], dropExternal) == 0)
         #expect(!sim.cluster.file(vms[1]).contains("EXTERNAL:"), "\(sim.cluster.file(vms[1]))")
         #expect(try sim.cluster.ctl("restart", on: vms[1]) == 0)
         try await sim.cluster.waitHealthy()

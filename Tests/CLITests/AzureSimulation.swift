@@ -34,6 +34,7 @@ struct AzureSimulation {
 
     static func start() async throws -> AzureSimulation {
         let cluster = try await SimulatedCluster.start()
+        var started: ArmEmulator?
         do {
             let ips = cluster.dc.vms.map(\.ip)
             let octets = ips[0].split(separator: ".")
@@ -50,12 +51,14 @@ struct AzureSimulation {
             configuration.addressMap = Dictionary(uniqueKeysWithValues: ips.map { ($0, $0) })
             configuration.addressMap[frontendPrivateIP] = frontendLocalIP
             let emulator = try ArmEmulator(configuration: configuration)
+            started = emulator
             try emulator.start()
             let manifests = try writeManifests(cluster.dc, subnet: "\(net).0/24")
             return AzureSimulation(
                 cluster: cluster, emulator: emulator, manifests: manifests, frontendPrivateIP: frontendPrivateIP,
                 frontendLocalIP: frontendLocalIP)
         } catch {
+            started?.stop()
             cluster.stop()
             throw error
         }
@@ -65,6 +68,7 @@ struct AzureSimulation {
         emulator.stop()
         cluster.stop()
         try? FileManager.default.removeItem(at: manifests)
+        try? FileManager.default.removeItem(at: cluster.manifests)
         try? FileManager.default.removeItem(at: cluster.state)
     }
 
