@@ -125,19 +125,19 @@ step "4. TiDB Cloud creates its private endpoint to the Private Link Service (au
 run "$portal" "$arm" consumer-endpoint "$ids/privateLinkServices/kafka-pls"
 
 step "5. Verify: bootstrap through INTERNAL and through each advertised name, via the load balancer's rules"
-run "$reconcile" verify --manifests "$sandbox/manifests" --require-advertised "${through_lb[@]}"
+run "$reconcile" verify --manifests "$sandbox/manifests" --require-advertised --require-cloud "${through_lb[@]}"
 
 step "6. Drift: someone deletes rule2 in the portal, and edits broker 2's file by hand"
 run "$portal" "$arm" delete-rule "$ids/loadBalancers/kafka-lb" rule2
 sed -i 's/,EXTERNAL:\/\/b2[^,]*//' "$sandbox/hosts/10.0.0.5/config/server.properties"
 grep '^advertised.listeners' "$sandbox/hosts/10.0.0.5/config/server.properties"
 printf 'verify now fails for broker 2 (its advertised address has no rule and it no longer advertises one):\n'
-"$reconcile" verify --manifests "$sandbox/manifests" --require-advertised "${through_lb[@]}" | tail -8 || true
+"$reconcile" verify --manifests "$sandbox/manifests" --require-advertised --require-cloud "${through_lb[@]}" | tail -8 || true
 run "$reconcile" --dry-run "${args[@]}" "${resolve[@]}" || true
 
 step "7. Reconcile the drift back: rule2 restored, broker 2's file repaired and broker 2 restarted"
 run "$reconcile" "${args[@]}" "${resolve[@]}"
-run "$reconcile" verify --manifests "$sandbox/manifests" --require-advertised "${through_lb[@]}"
+run "$reconcile" verify --manifests "$sandbox/manifests" --require-advertised --require-cloud "${through_lb[@]}"
 
 step "8. Nothing left to do"
 run "$reconcile" --detailed-exitcode "${args[@]}" "${resolve[@]}"

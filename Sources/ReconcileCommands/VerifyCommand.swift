@@ -29,17 +29,21 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Fail when an advertised name does not resolve here (by default only noted).")
     var requireAdvertised = false
 
+    @Flag(name: .long, help: "Fail when a Private Link Service cannot be read (no credentials, no access); by default only noted. A service that is read and missing always fails.")
+    var requireCloud = false
+
     func run() async throws {
         let console = Console.standard
         let status = await Self.verify(
             manifests: paths.manifests, clusters: cluster, json: output == .json,
-            dialer: try ResolveTable(root.resolve).dialer, requireAdvertised: requireAdvertised, console: console,
+            dialer: try ResolveTable(root.resolve).dialer, requireAdvertised: requireAdvertised, requireCloud: requireCloud, console: console,
             cloud: { _ in [CloudWiring.azureProvider(environment: ProcessInfo.processInfo.environment, log: ConsoleHTTPLog(everything: false, console: console))] })
         if status != ExitStatus.success { throw ExitCode(status) }
     }
 
     static func verify(
-        manifests: String, clusters: [String], json: Bool, dialer: any Dialer, requireAdvertised: Bool, console: Console,
+        manifests: String, clusters: [String], json: Bool, dialer: any Dialer, requireAdvertised: Bool, requireCloud: Bool = false,
+        console: Console,
         cloud: (ManifestSet) -> [any ResourceProvider] = { _ in [] }
     ) async -> Int32 {
         let load = ManifestLoader.load(directory: manifests)
@@ -57,7 +61,7 @@ struct VerifyCommand: AsyncParsableCommand {
         for cluster in selected.sorted(by: { $0.name.value < $1.name.value }) {
             let rolling = ProviderRegistry.rollingCluster(cluster, manifests: load.manifests, endpoints: endpoints)
             var report = await ClusterVerifier(cluster: rolling, dialer: dialer, requireAdvertised: requireAdvertised).verify()
-            report.services = await services(of: cluster.name.value, manifests: load.manifests, cloud: cloud)
+            report.services = await services(of: cluster.name.value, manifests: load.manifests, cloud: cloud, requireCloud: requireCloud)
             reports.append(report)
         }
         if json {
@@ -72,25 +76,33 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     /// Each Private Link Service of the cluster, read from the cloud: present, with its alias and connections.
-    static func services(of cluster: String, manifests: ManifestSet, cloud: (ManifestSet) -> [any ResourceProvider]) async
-        -> [VerificationReport.Service]
-    {
+    /// A service that cannot be read is only noted unless `requireCloud` (verify is also run by people who can
+    /// reach the brokers but hold no cloud credentials); one that is read and missing is always a problem.
+    static func services(
+        of cluster: String, manifests: ManifestSet, cloud: (ManifestSet) -> [any ResourceProvider], requireCloud: Bool
+    ) async -> [VerificationReport.Service] {
+        func unreadable(_ spec: ResourceSpec, _ why: String) -> VerificationReport.Service {
+            let text = "cannot read it: \(why)"
+            return requireCloud
+                ? .init(address: spec.address.description, notes: [], problem: text)
+                : .init(address: spec.address.description, notes: ["not checked, \(text) (pass --require-cloud to fail on this)"])
+        }
         let specs = DesiredStateCompiler.compile(manifests).resources(of: cluster).filter { $0.address.type == "azure.privateLinkService" }
         guard !specs.isEmpty else { return [] }
         guard let provider = cloud(manifests).first(where: { $0.resourceTypes.contains("azure.privateLinkService") }) else {
-            return specs.map { .init(address: $0.address.description, notes: [], problem: "no provider can read it") }
+            return specs.map { unreadable($0, "no provider in this build") }
         }
         let observed: [ObservedResource]
         do {
             observed = try await provider.observe(desired: specs, inventory: [])
         } catch {
-            return specs.map { .init(address: $0.address.description, notes: [], problem: "cannot read it: \(error)") }
+            return specs.map { unreadable($0, "\(error)") }
         }
         return specs.map { spec in
             guard let seen = observed.first(where: { $0.address == spec.address }) else {
                 return .init(address: spec.address.description, notes: [], problem: "does not exist; run `reconcile` to create it")
             }
-            if let error = seen.error { return .init(address: spec.address.description, notes: [], problem: "cannot read it: \(error)") }
+            if let error = seen.error { return unreadable(spec, error) }
             return .init(address: spec.address.description, notes: seen.notes)
         }
     }
