@@ -1,7 +1,9 @@
 import ArmEmulator
+import FileStateStore
 import Foundation
 import ProviderAPI
 import ReconcileCommands
+import ReconcileModel
 import Testing
 import TestSupport
 
@@ -23,7 +25,7 @@ struct AzureFaultTests {
     /// duplicated.
     @discardableResult
     private func converge(
-        _ azure: EmulatedAzure, under plan: FaultPlan, passes expected: Int, sourceLocation: SourceLocation = #_sourceLocation
+        _ azure: EmulatedAzure, under plan: FaultPlan, passes expected: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) async throws -> [EmulatedAzure.Outcome] {
         azure.emulator.setFaults(plan)
         let outcomes = await azure.applyUntilConverged(limit: 3)
@@ -36,11 +38,15 @@ struct AzureFaultTests {
         #expect(check.status == ExitStatus.success, "\(check)", sourceLocation: sourceLocation)
         #expect(check.out.contains("No changes."), "\(check)", sourceLocation: sourceLocation)
         try azure.expectExactlyTheSeed(sourceLocation: sourceLocation)
+        // The inventory records each of them once, with its ARM id (so a later removal can find it).
+        let inventory = try await FileStateStore(directory: azure.stateDirectory).inventory(cluster: "tidb-kafka")
+        let recorded = inventory.entries.values.compactMap { $0.cloudID?.lowercased() }.sorted()
+        #expect(recorded == EmulatedAzure.seedIDs.map { $0.lowercased() }.sorted(), "\(inventory.entries.keys)", sourceLocation: sourceLocation)
         return outcomes
     }
 
     /// Every rule's count is used up, and the request log shows exactly that many requests with each action.
-    private func expectEveryFaultFired(_ azure: EmulatedAzure, _ plan: FaultPlan, sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectEveryFaultFired(_ azure: EmulatedAzure, _ plan: FaultPlan, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         let left = azure.emulator.faults.rules.filter { $0.count > 0 }
         #expect(left.isEmpty, "faults that never fired: \(left)", sourceLocation: sourceLocation)
         var planned: [FaultRule.Action: Int] = [:]
@@ -73,7 +79,7 @@ struct AzureFaultTests {
     }
 
     /// The resource group's PUT met the last rule (see `everyKindOfRequest`).
-    private func expectGroupPutFaulted(_ azure: EmulatedAzure, _ action: FaultRule.Action, sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectGroupPutFaulted(_ azure: EmulatedAzure, _ action: FaultRule.Action, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         let group = azure.faulted(action).filter { $0.method == "PUT" && $0.path.lowercased() == EmulatedAzure.groupID.lowercased() }
         #expect(group.count == 1, sourceLocation: sourceLocation)
     }
@@ -141,7 +147,7 @@ struct AzureFaultTests {
 
     @Test("""
         A connection dropped after a VM PUT took effect: Compute answers the retry 409 OperationNotAllowed, which \
-        the pass does not retry, so that VM fails; the second pass finds it created and finishes
+        the pass does not retry, so that VM fails; the second pass finds it created, records it and finishes
         """)
     func droppedAfterComputePut() async throws {
         let azure = try EmulatedAzure()
@@ -174,7 +180,13 @@ struct AzureFaultTests {
         let azure = try EmulatedAzure()
         let plan = FaultPlan(rules: [FaultRule(method: "PUT", pathContains: "/loadBalancers/", action: .failOperation, count: 1)])
         let outcomes = try await converge(azure, under: plan, passes: 2)
-        #expect(outcomes[0].err.contains("kafka-lb"), "\(outcomes[0])")
+        #expect(outcomes[0].err.contains("kafka-lb: creating FAILED: ARM operation Failed"), "\(outcomes[0])")
+        #expect(outcomes[0].err.contains("Apply incomplete: 3 succeeded, 1 failed, 7 skipped."), "\(outcomes[0])")
+        // The second pass sees the Failed load balancer as needing its PUT again (not as unchanged), then the rest.
+        #expect(outcomes[1].err.contains("tidb-kafka/azure.loadBalancer/kafka-lb: creating complete"), "\(outcomes[1])")
+        #expect(outcomes[1].err.contains("Apply complete: 8 succeeded, 0 failed, 0 skipped."), "\(outcomes[1])")
+        let puts = azure.requests.filter { $0.method == "PUT" && $0.path.hasSuffix("/loadBalancers/kafka-lb") }
+        #expect(puts.count == 2, "\(puts.map(\.status))")
     }
 
     @Test("""
@@ -203,6 +215,8 @@ struct AzureFaultTests {
         ])
         let outcomes = try await converge(azure, under: plan, passes: 2)
         #expect(outcomes[0].err.contains("Apply incomplete: 9 succeeded, 2 failed, 0 skipped."), "\(outcomes[0])")
+        // The second pass: the VM whose PUT took effect unheard is found created; the Failed PLS is PUT again.
+        #expect(outcomes[1].err.contains("tidb-kafka/azure.privateLinkService/kafka-pls: creating complete"), "\(outcomes[1])")
     }
 
     // MARK: - Changes behind the reconciler's back

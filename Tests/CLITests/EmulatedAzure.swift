@@ -140,15 +140,21 @@ final class EmulatedAzure: Sendable {
 
     /// Checks that the emulator holds exactly the seed's resources, each exactly once with exactly the expected
     /// children: a fault that made the reconciler create anything twice shows up here.
-    func expectExactlyTheSeed(ports: [Int] = [9093, 9094, 9095], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectExactlyTheSeed(
+        ports: [Int] = [9093, 9094, 9095], probe: String = "kafka-lb-hp", sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws {
         #expect(storedIDs == Self.seedIDs.map { $0.lowercased() }.sorted(), "stored: \(storedIDs)", sourceLocation: sourceLocation)
+        for id in Self.seedIDs.dropFirst() {
+            let state = try resource(id)[path: ["properties", "provisioningState"]]?.stringValue
+            #expect(state == "Succeeded", "\(id) is \(state ?? "nil")", sourceLocation: sourceLocation)
+        }
 
         let lb = try resource(Self.lbID)
         let names = { (path: [String]) -> [String] in (lb[path: path]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }.sorted() }
         #expect(names(["properties", "frontendIPConfigurations"]) == ["kafka-lb-ip"], sourceLocation: sourceLocation)
         #expect(names(["properties", "backendAddressPools"]) == ["pool1", "pool2", "pool3"], sourceLocation: sourceLocation)
         #expect(names(["properties", "loadBalancingRules"]) == ["rule1", "rule2", "rule3"], sourceLocation: sourceLocation)
-        #expect(names(["properties", "probes"]) == ["kafka-lb-hp"], sourceLocation: sourceLocation)
+        #expect(names(["properties", "probes"]) == [probe], sourceLocation: sourceLocation)
         let frontendPorts = (lb[path: ["properties", "loadBalancingRules"]]?.arrayValue ?? [])
             .compactMap { $0[path: ["properties", "frontendPort"]]?.intValue }.sorted()
         #expect(frontendPorts == ports, sourceLocation: sourceLocation)
@@ -173,7 +179,6 @@ final class EmulatedAzure: Sendable {
             let vm = try resource(Self.vmID(node))
             let nics = (vm[path: ["properties", "networkProfile", "networkInterfaces"]]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue?.lowercased() }
             #expect(nics == [Self.nicID(node).lowercased()], sourceLocation: sourceLocation)
-            #expect(vm[path: ["properties", "provisioningState"]]?.stringValue == "Succeeded", sourceLocation: sourceLocation)
         }
     }
 
