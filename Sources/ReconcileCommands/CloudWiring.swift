@@ -14,7 +14,11 @@ import ReconcileModel
 /// - `AZURE_FEDERATED_TOKEN_FILE` (+ tenant and client id): workload identity;
 /// - otherwise managed identity (IMDS; `AZURE_CLIENT_ID` picks a user-assigned one), then the Azure CLI's login;
 /// - `AZURE_RESOURCE_MANAGER_ENDPOINT` (default `https://management.azure.com`), `AZURE_AUTHORITY_HOST`
-///   (default `https://login.microsoftonline.com`), `AZURE_IMDS_ENDPOINT`: plain `http://` only on loopback.
+///   (default `https://login.microsoftonline.com`), `AZURE_IMDS_ENDPOINT`: plain `http://` only on loopback;
+/// - `RECONCILE_AZURE_POLL_SECONDS`: the wait between long-running-operation polls when ARM sends no
+///   `Retry-After` (default 10);
+/// - `RECONCILE_HTTP_RETRY_BASE_MS`: the backoff ceiling of the first retry of a failed request without
+///   `Retry-After` (default 500, doubling per retry); tests and emulators set it low so faults do not slow them.
 public enum CloudWiring {
     /// The ARM provider, or one that explains why it cannot work (every azure.* address then says so).
     public static func azureProvider(environment: [String: String], log: any HTTPLogSink) -> any ResourceProvider {
@@ -25,8 +29,9 @@ public enum CloudWiring {
             return UnavailableProvider(types: AzureResourceProvider.types, reason: "Azure endpoints: \(error)")
         }
         let curl = CurlTransport(configuration: .init(maxConnections: 16))
-        let arm = RetryingTransport(wrapping: curl, policy: RetryPolicy(), logSink: log)
-        let tokenTransport = RetryingTransport(wrapping: curl, policy: RetryPolicy().retryingAzureTokenRequests(), logSink: log)
+        let policy = retryPolicy(environment: environment)
+        let arm = RetryingTransport(wrapping: curl, policy: policy, logSink: log)
+        let tokenTransport = RetryingTransport(wrapping: curl, policy: policy.retryingAzureTokenRequests(), logSink: log)
         let imds = CurlTransport(configuration: .init(connectTimeout: 2, maxConnections: 2))
         let chain = AzureCredentialChain.fromEnvironment(
             environment, endpoints: endpoints, transport: tokenTransport, imdsTransport: imds, logSink: log)
@@ -34,6 +39,15 @@ public enum CloudWiring {
             baseURL: endpoints.resourceManager, scope: endpoints.tokenScope,
             defaultPollInterval: .seconds(Int64(environment["RECONCILE_AZURE_POLL_SECONDS"].flatMap(Int64.init) ?? 10)))
         return AzureResourceProvider(transport: arm, credentials: TokenCache(wrapping: chain), configuration: configuration)
+    }
+
+    /// The default retry policy, with `RECONCILE_HTTP_RETRY_BASE_MS` (a non-negative integer) as its base delay.
+    static func retryPolicy(environment: [String: String]) -> RetryPolicy {
+        var policy = RetryPolicy()
+        if let text = environment["RECONCILE_HTTP_RETRY_BASE_MS"], let ms = Int64(text.trimmingCharacters(in: .whitespaces)), ms >= 0 {
+            policy.baseDelay = .milliseconds(ms)
+        }
+        return policy
     }
 }
 

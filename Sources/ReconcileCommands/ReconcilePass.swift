@@ -1,5 +1,6 @@
 import DesiredState
 import Execution
+import KafkaBrokers
 public import Foundation
 public import Manifests
 import PlanRendering
@@ -124,6 +125,7 @@ public struct ReconcilePass: Sendable {
         }
         do {
             inventories = try await dropVanished(inventories, desired: desired, observed: observed, scope: scope)
+            inventories = try await recordUntracked(inventories, desired: scopedDesired, observed: observed)
         } catch {
             console.err("error: cannot save state: \(error)\n")
             return ExitStatus.error
@@ -152,6 +154,31 @@ public struct ReconcilePass: Sendable {
             for address in vanished { updated[address] = nil }
             try await store.saveInventory(updated)
             out[cluster] = updated
+        }
+        return out
+    }
+
+    /// Declared cloud resources that carry the reconciler's tags for their cluster but have no inventory entry are
+    /// recorded as created. That happens when a create took effect but its result was lost (a dropped connection,
+    /// a failed pass): the next pass finds the resource as desired and plans nothing for it, and without an entry
+    /// removing it from the manifests would never delete it. Broker files are not cloud resources with tags: their
+    /// entries come from config writes only.
+    private func recordUntracked(
+        _ inventories: [String: Inventory], desired: [ResourceSpec], observed: [ResourceAddress: ObservedResource]
+    ) async throws -> [String: Inventory] {
+        var out = inventories
+        for spec in desired where spec.address.type != BrokerConfigProvider.type {
+            let address = spec.address
+            guard out[address.cluster]?[address] == nil, let found = observed[address], found.error == nil, found.ownership == .reconciler
+            else { continue }
+            var inventory = out[address.cluster] ?? Inventory(cluster: address.cluster)
+            inventory[address] = Inventory.Entry(
+                address: address, cloudID: found.cloudID ?? spec.cloudID, origin: .created,
+                applied: found.properties.projected(onto: spec.properties), disruption: spec.disruption, dependsOn: spec.dependsOn)
+            out[address.cluster] = inventory
+        }
+        for (cluster, inventory) in out.sorted(by: { $0.key < $1.key }) where inventory != inventories[cluster] {
+            try await store.saveInventory(inventory)
         }
         return out
     }

@@ -9,6 +9,8 @@ extension AzureResourceProvider {
         var cloudID: String
         /// Desired properties, else the inventory's last applied ones.
         var shape: Value?
+        /// Whether the manifests declare it (not only the inventory).
+        var isDesired = false
 
         /// The resource to GET: the NIC for a pool association, the resource itself otherwise.
         var getID: String? {
@@ -37,7 +39,7 @@ extension AzureResourceProvider {
                 continue
             }
             failures[spec.address] = nil
-            items[spec.address] = ObserveItem(address: spec.address, kind: kind, cloudID: id, shape: spec.properties)
+            items[spec.address] = ObserveItem(address: spec.address, kind: kind, cloudID: id, shape: spec.properties, isDesired: true)
         }
         let clusters = Set(desired.map(\.address.cluster) + inventory.map(\.address.cluster))
         remember(mayModify: mayModify, clusters: clusters)
@@ -91,6 +93,14 @@ extension AzureResourceProvider {
         guard let body else { return [] }
         var out: [ObservedResource] = []
         for item in items {
+            // A declared resource of ours that an earlier operation left `Failed` is reported absent: the plan then
+            // creates it, and `upsert` PUTs the desired body over it, which is ARM's way to repair it. Reported as
+            // it stands, it would look unchanged (provisioningState is read-only) and stay Failed for good.
+            if item.isDesired, item.kind != .poolAssociation, ARMClient.provisioningState(of: body).lowercased() == "failed",
+                OwnershipTags.isOurs(body, cluster: item.address.cluster) || mayModify(item.address)
+            {
+                continue
+            }
             switch item.kind {
             case .poolAssociation:
                 if let association = PoolAssociation.observed(item.address, cloudID: item.cloudID, nic: body, shape: item.shape) {

@@ -12,7 +12,9 @@ import Synchronization
 ///   address is `ObservedResource.failed` for that address only; it throws only when no token can be had.
 ///   Properties are normalised (`Normaliser`, table on `ARMResourceKind`); ownership is `.reconciler` when the
 ///   tags say `managed-by: kafka-private-link-reconciler` and `reconcile-kafka-cluster: <cluster>`. A Private
-///   Link Service's alias and private endpoint connections are reported as `notes`.
+///   Link Service's alias and private endpoint connections are reported as `notes`. A declared resource the
+///   reconciler may modify whose `provisioningState` is `Failed` is reported absent, so that the plan creates it
+///   again (a PUT over it is how ARM repairs a failed resource); with nothing to compare, it would stay Failed.
 /// - `apply`: create and update PUT the desired body over the live resource (`BodyMerge`), or as is when there
 ///   is none, and wait for the long-running operation; replace deletes then creates; delete DELETEs and waits
 ///   (already gone is success); forget does nothing remote. A resource that exists without the reconciler's
@@ -49,6 +51,9 @@ public final class AzureResourceProvider: ResourceProvider {
             remembered = remembered.filter { !clusters.contains($0.cluster) }.union(addresses)
         }
     }
+
+    /// Whether observation saw `address` adopted by the manifest or recorded in the inventory.
+    func mayModify(_ address: ResourceAddress) -> Bool { untaggedButOurs.withLock { $0.contains(address) } }
 
     /// Refuses (terminal) to change a live resource that is not the reconciler's by tags, unless observation
     /// saw it adopted or inventoried.
