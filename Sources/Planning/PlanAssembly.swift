@@ -5,11 +5,15 @@ import ReconcileModel
 struct PlanAssembly {
     private var drafts: [String: PlanDraft] = [:]
     private var graph = DependencyGraph<String>()
+    /// Declared address-level dependencies, so `--target` takes in what a target depends on even when the
+    /// target itself needs no change.
+    private var addressDependencies: [ResourceAddress: [ResourceAddress]] = [:]
 
     /// `specs` are the declared resources (for "who still depends on this address" when ordering deletes).
     init(drafts list: [PlanDraft], specs: [ResourceSpec]) {
         for draft in list where drafts[draft.key] == nil { drafts[draft.key] = draft }
         graph = DependencyGraph(nodes: drafts.keys)
+        for spec in specs { addressDependencies[spec.address, default: []] += spec.dependsOn }
         wire(specs: specs)
     }
 
@@ -95,11 +99,20 @@ struct PlanAssembly {
         }
 
         if !targets.isEmpty {
-            let matches = { (key: String, selector: String) in drafts[key]!.address.matches(selector: selector) }
-            for selector in targets where !kept.contains(where: { matches($0, selector) }) {
-                findings.warn("--target \(selector) matches no planned change")
+            let declared = Set(drafts.values.map(\.address)).union(addressDependencies.keys)
+            var targeted: Set<ResourceAddress> = []
+            for selector in targets {
+                var reach = Set(declared.filter { $0.matches(selector: selector) })
+                var frontier = Array(reach)
+                while let next = frontier.popLast() {
+                    for dep in addressDependencies[next] ?? [] where reach.insert(dep).inserted { frontier.append(dep) }
+                }
+                if !kept.contains(where: { reach.contains(drafts[$0]!.address) }) {
+                    findings.warn("--target \(selector) matches no planned change")
+                }
+                targeted.formUnion(reach)
             }
-            let selected = kept.filter { key in targets.contains { matches(key, $0) } }
+            let selected = kept.filter { targeted.contains(drafts[$0]!.address) }
             var closure = selected
             for key in selected { closure.formUnion(graph.transitiveDependencies(of: key)) }
             kept.formIntersection(closure)

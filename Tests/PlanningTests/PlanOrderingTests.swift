@@ -76,6 +76,17 @@ struct PlanOrderingTests {
         #expect(plan.warnings.contains("--target k/azure.nat matches no planned change"))
     }
 
+    @Test("--target takes in what the target depends on even when the target itself needs no change")
+    func targetWithoutItsOwnChange() {
+        let plan = Planner.plan(T.input(
+            desired: [T.spec(T.lb, T.body(2)), T.spec(T.pls, T.body(), deps: [T.lb])],
+            observed: [T.seen(T.lb, T.body(1)), T.seen(T.pls, T.body())],
+            inventory: [T.entry(T.lb, applied: T.body(1)), T.entry(T.pls)],
+            targets: ["k/azure.pls/pls"]))
+        #expect(plan.transcript == ["update azure.lb/lb manifest_changed"])
+        #expect(!plan.warnings.contains { $0.contains("matches no planned change") })
+    }
+
     @Test("--target on one broker pulls in the roll up to that broker")
     func targetBroker() {
         var input = Self.migration()
