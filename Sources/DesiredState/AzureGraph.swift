@@ -127,7 +127,11 @@ struct AzureGraph {
                 "loadBalancingRules": .array(rules),
             ],
         ], disruption: .consumerVisible, replaceOn: ["location", "sku"],
-           consumerPorts: ConsumerPorts(collection: ["properties", "loadBalancingRules"], port: ["properties", "frontendPort"]))
+           consumerPorts: ConsumerPorts(
+               collection: ["properties", "loadBalancingRules"], port: ["properties", "frontendPort"],
+               backend: .init(
+                   reference: ["properties", "backendAddressPool", "id"], collection: ["properties", "backendAddressPools"],
+                   exclusive: [["properties", "backendPort"], ["properties", "protocol"]])))
     }
 
     private func nic(_ broker: KafkaClusterManifest.Broker) -> ResourceSpec {

@@ -9,8 +9,10 @@ import ReconcileModel
 ///    one that disappears keeps its name.
 /// 2. **contract** (after the cluster's roll): the desired body, which removes the old elements.
 ///
-/// An old port that the desired body gives to another element cannot be kept (a port maps to one backend):
-/// it moves at the expand, and a warning says which consumers will notice.
+/// An old port cannot be kept when the desired body gives it to another element (a port maps to one backend),
+/// or when its element would share an exclusive backend with a desired one (Azure: one rule per pool, backend
+/// port and protocol): it moves at once, and a warning says which consumers will notice. An old element whose
+/// backend the desired body removes goes with it.
 enum ExpandContract {
     static let previousSuffix = "-previous"
 
@@ -32,6 +34,17 @@ enum ExpandContract {
         for element in old {
             guard let name = element["name"]?.stringValue, let port = element[path: ports.port] else { continue }
             if let wanted = newByName[name], wanted[path: ports.port] == port { continue }
+            if let backend = ports.backend {
+                guard backendExists(element, backend, in: desired) else { continue }
+                if new.contains(where: { sameBackend($0, element, backend) }) {
+                    warnings.append(
+                        "\(address): `\(name)` cannot keep port \(port) beside its new one, because both would reach the same "
+                            + "backend, which the cloud refuses (Azure: RulesUseSameBackendPortProtocolAndPool without floating IP); "
+                            + "the port moves at once, so consumers still using port \(port) reach nothing until that broker "
+                            + "restarts advertising the new one")
+                    continue
+                }
+            }
             if newPorts.contains(port) {
                 warnings.append(
                     "\(address): port \(port) of `\(name)` goes to another backend at once, so consumers that still use it "
@@ -46,6 +59,22 @@ enum ExpandContract {
         let names = Set(new.compactMap { $0["name"]?.stringValue })
         let extra = kept.filter { !names.contains($0["name"]?.stringValue ?? "") }
         return Split(expanded: desired.setting(ports.collection, to: .array(new + extra)), warnings: warnings)
+    }
+}
+
+extension ExpandContract {
+    /// The element's backend is still a child of the desired body (matched by the id's last segment).
+    static func backendExists(_ element: Value, _ backend: ConsumerPorts.Backend, in desired: Value) -> Bool {
+        guard let id = element[path: backend.reference]?.stringValue, let name = id.split(separator: "/").last else { return false }
+        let children = desired[path: backend.collection]?.arrayValue ?? []
+        return children.contains { $0["name"]?.stringValue?.lowercased() == name.lowercased() }
+    }
+
+    static func sameBackend(_ a: Value, _ b: Value, _ backend: ConsumerPorts.Backend) -> Bool {
+        guard a[path: backend.reference]?.stringValue?.lowercased() == b[path: backend.reference]?.stringValue?.lowercased() else {
+            return false
+        }
+        return backend.exclusive.allSatisfy { a[path: $0] == b[path: $0] }
     }
 }
 

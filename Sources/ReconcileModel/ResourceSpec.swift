@@ -51,10 +51,28 @@ public struct ResourceSpec: Sendable, Hashable, Codable {
 public struct ConsumerPorts: Sendable, Hashable, Codable {
     public var collection: [String]
     public var port: [String]
+    /// What an element forwards to, when the cloud allows only one element per backend (Azure refuses two
+    /// load-balancing rules to the same pool, backend port and protocol without floating IP).
+    public var backend: Backend?
 
-    public init(collection: [String], port: [String]) {
+    /// `reference` is the path, in an element, of the id of a child in the body's `collection` (a rule's
+    /// backend pool); `exclusive` the element paths that, with the reference, one element at most may share.
+    public struct Backend: Sendable, Hashable, Codable {
+        public var reference: [String]
+        public var collection: [String]
+        public var exclusive: [[String]]
+
+        public init(reference: [String], collection: [String], exclusive: [[String]]) {
+            self.reference = reference
+            self.collection = collection
+            self.exclusive = exclusive
+        }
+    }
+
+    public init(collection: [String], port: [String], backend: Backend? = nil) {
         self.collection = collection
         self.port = port
+        self.backend = backend
     }
 }
 

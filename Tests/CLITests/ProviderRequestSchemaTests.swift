@@ -56,22 +56,20 @@ struct ProviderRequestSchemaTests {
         #expect(nsgRules.first?[path: ["properties", "sourceAddressPrefixes"]]?.arrayValue?.compactMap(\.stringValue).sorted()
             == ["10.20.0.0/16", "10.30.0.0/16"], "\(nsgRules)")
 
-        // 2b. Other advertised ports: the LB expand-then-contract. The expand keeps `rule1-previous` (old port ->
-        //     pool1:39092) beside `rule1` (new port -> pool1:39092); Azure refuses two rules with the same backend
-        //     port, protocol and backend without floating IP (the emulator: 400 RulesUseSameBackendPortProtocolAndPool;
-        //     Microsoft's docs: reusing a backend port across rules requires Floating IP), so the expand cannot
-        //     succeed on Azure as planned. Its PUT body is still in the log and checked below.
+        // 2b. Other advertised ports. Azure refuses two rules to the same pool, backend port and protocol without
+        //     floating IP (the emulator: 400 RulesUseSameBackendPortProtocolAndPool), so a rule cannot keep its old
+        //     port beside the new one: the planner moves each port at once, warns which consumers will notice, and
+        //     the update converges in one pass with no expand sent.
         let moved = try editedExample("azure-private-link", updates + [
             (file: "private-link.yaml", from: "externalPorts: {start: 9093}", to: "externalPorts: {start: 9193}")
         ])
         defer { try? FileManager.default.removeItem(at: moved) }
-        await withKnownIssue("expand-then-contract of LB ports reuses a backend port across rules, which Azure refuses") {
-            let outcomes = await azure.applyUntilConverged(moved.path)
-            #expect(outcomes.last?.status == ExitStatus.success, "\(outcomes.map(\.description).joined(separator: "\n"))")
-            try azure.expectExactlyTheSeed(ports: [9193, 9194, 9195], probe: "kafka-lb-probe")
-        }
-        #expect(azure.requests.contains { $0.method == "PUT" && $0.path.hasSuffix("/loadBalancers/kafka-lb") && $0.status == 400 },
-                "the expand was sent and refused")
+        let outcomes = await azure.applyUntilConverged(moved.path)
+        #expect(outcomes.count == 1 && outcomes.last?.status == ExitStatus.success, "\(outcomes.map(\.description).joined(separator: "\n"))")
+        #expect(outcomes.first?.out.contains("cannot keep port 9093 beside its new one") == true, "\(outcomes.first.map(\.description) ?? "")")
+        try azure.expectExactlyTheSeed(ports: [9193, 9194, 9195], probe: "kafka-lb-probe")
+        #expect(!azure.requests.contains { $0.method == "PUT" && $0.path.hasSuffix("/loadBalancers/kafka-lb") && $0.status == 400 },
+                "no refused expand was sent")
 
         // 3. A second exposure (its own LB and PLS, pool associations on the first exposure's NICs), then removed
         //    from the manifests: the reconciler deletes what it created for it and takes the NICs out of its pools.

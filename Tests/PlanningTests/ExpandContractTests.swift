@@ -92,6 +92,52 @@ import Testing
         // Nothing to add first: the update itself is the contract, in the contract phase (after any roll).
         #expect(removed.transcript == ["update azure.lb/lb manifest_changed"])
     }
+
+    // MARK: - Azure: one rule per pool, backend port and protocol
+
+    static let azurePorts = ConsumerPorts(
+        collection: ["properties", "loadBalancingRules"], port: ["properties", "frontendPort"],
+        backend: .init(reference: ["properties", "backendAddressPool", "id"], collection: ["properties", "backendAddressPools"],
+                       exclusive: [["properties", "backendPort"], ["properties", "protocol"]]))
+
+    func azureLB(_ rules: [(String, Int, String)], pools: [String]) -> Value {
+        ["location": "eastus", "properties": [
+            "backendAddressPools": .array(pools.map { ["name": .string($0)] }),
+            "loadBalancingRules": .array(rules.map { name, port, pool in
+                ["name": .string(name), "properties": [
+                    "frontendPort": .int(port), "backendPort": 39092, "protocol": "Tcp",
+                    "backendAddressPool": ["id": .string("/lb/backendAddressPools/\(pool)")],
+                ]]
+            }),
+        ]]
+    }
+
+    @Test("Azure: a moved rule cannot keep its old port beside the new one (same pool and backend port): it moves at once, with a warning")
+    func azureMovesAtOnce() {
+        let spec = ResourceSpec(address: T.lb, properties: azureLB([("rule1", 9193, "pool1")], pools: ["pool1"]), consumerPorts: Self.azurePorts)
+        let plan = Planner.plan(T.input(
+            desired: [spec], observed: [T.seen(T.lb, azureLB([("rule1", 9093, "pool1")], pools: ["pool1"]))], inventory: [T.entry(T.lb)]))
+        #expect(plan.transcript == ["update azure.lb/lb manifest_changed"])
+        #expect(plan.warnings.count == 1)
+        #expect(plan.warnings.first?.contains("`rule1` cannot keep port 9093 beside its new one") == true)
+    }
+
+    @Test("Azure: a rule whose pool goes (a broker removed) goes with it; a rule to another pool is kept until the roll")
+    func azureRemovedAndRepointed() {
+        let removed = ResourceSpec(address: T.lb, properties: azureLB([("rule1", 9093, "pool1")], pools: ["pool1"]), consumerPorts: Self.azurePorts)
+        let plan = Planner.plan(T.input(
+            desired: [removed],
+            observed: [T.seen(T.lb, azureLB([("rule1", 9093, "pool1"), ("rule2", 9094, "pool2")], pools: ["pool1", "pool2"]))],
+            inventory: [T.entry(T.lb)]))
+        #expect(plan.transcript == ["update azure.lb/lb manifest_changed"])
+        #expect(plan.warnings.isEmpty)
+
+        let repointed = ResourceSpec(
+            address: T.lb, properties: azureLB([("rule1", 9193, "pool9")], pools: ["pool1", "pool9"]), consumerPorts: Self.azurePorts)
+        let moved = Planner.plan(T.input(
+            desired: [repointed], observed: [T.seen(T.lb, azureLB([("rule1", 9093, "pool1")], pools: ["pool1"]))], inventory: [T.entry(T.lb)]))
+        #expect(moved.transcript == ["expand azure.lb/lb manifest_changed", "update azure.lb/lb manifest_changed <- azure.lb/lb#expand"])
+    }
 }
 
 private extension Value {
