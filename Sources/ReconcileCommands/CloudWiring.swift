@@ -20,6 +20,14 @@ import ReconcileModel
 /// - `RECONCILE_HTTP_RETRY_BASE_MS`: the backoff ceiling of the first retry of a failed request without
 ///   `Retry-After` (default 500, doubling per retry); tests and emulators set it low so faults do not slow them.
 public enum CloudWiring {
+    /// ARM requests of one observation in flight at once, and the libcurl connections that carry them. A
+    /// create-mode exposure observes 2 x brokers + 5 resources with one GET each: at 16, a 30-broker dry-run
+    /// waited for 5 sequential waves of round trips; at 64, every GET goes at once up to 29 brokers (2 waves at
+    /// 30). ARM throttles reads by rate (a bucket of hundreds per subscription), not by concurrency, and the
+    /// request count is the same either way. Applies stay bounded by the executor (4 changes at once).
+    /// Figures: BENCHMARKS.md, "Dry-run against ARM with 50 ms per request".
+    static let armConcurrency = 64
+
     /// The ARM provider, or one that explains why it cannot work (every azure.* address then says so).
     public static func azureProvider(environment: [String: String], log: any HTTPLogSink) -> any ResourceProvider {
         let endpoints: AzureEndpoints
@@ -28,7 +36,7 @@ public enum CloudWiring {
         } catch {
             return UnavailableProvider(types: AzureResourceProvider.types, reason: "Azure endpoints: \(error)")
         }
-        let curl = CurlTransport(configuration: .init(maxConnections: 16))
+        let curl = CurlTransport(configuration: .init(maxConnections: armConcurrency))
         let policy = retryPolicy(environment: environment)
         let arm = RetryingTransport(wrapping: curl, policy: policy, logSink: log)
         let tokenTransport = RetryingTransport(wrapping: curl, policy: policy.retryingAzureTokenRequests(), logSink: log)
@@ -36,7 +44,7 @@ public enum CloudWiring {
         let chain = AzureCredentialChain.fromEnvironment(
             environment, endpoints: endpoints, transport: tokenTransport, imdsTransport: imds, logSink: log)
         let configuration = AzureResourceProvider.Configuration(
-            baseURL: endpoints.resourceManager, scope: endpoints.tokenScope,
+            baseURL: endpoints.resourceManager, scope: endpoints.tokenScope, maxConcurrentRequests: armConcurrency,
             defaultPollInterval: .seconds(Int64(environment["RECONCILE_AZURE_POLL_SECONDS"].flatMap(Int64.init) ?? 10)))
         return AzureResourceProvider(transport: arm, credentials: TokenCache(wrapping: chain), configuration: configuration)
     }
