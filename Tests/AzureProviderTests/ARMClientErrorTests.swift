@@ -64,6 +64,23 @@ struct ARMClientErrorTests {
         #expect(h.sleeps.all == [.seconds(6), .seconds(7)])
     }
 
+    @Test("Compute's 409 OperationNotAllowed is another operation only when it says so (the code also means quota)")
+    func computeAnotherOperation() async throws {
+        let h = ARMHarness()
+        let busy = HTTPResponse.armError(409, code: "OperationNotAllowed",
+                                         message: "Operation is not allowed since the resource vm1 has another operation in progress.",
+                                         headers: [("Retry-After", "3")])
+        h.transport.script("PUT", lb, busy, .json(200, ["id": .string(lb)]))
+        _ = try await h.client.put(lb, body: body)
+        #expect(h.transport.requests("PUT").count == 2)
+
+        let quota = ARMHarness()
+        quota.transport.script("PUT", lb, .armError(409, code: "OperationNotAllowed", message: "Operation could not be completed as it results in exceeding approved Total Regional Cores quota."))
+        let error = try await #require(throws: ARMError.self) { try await quota.client.put(lb, body: body) }
+        #expect(quota.transport.requests("PUT").count == 1)
+        #expect(error.message.contains("quota for this size or zone"), "\(error.message)")
+    }
+
     @Test("The another-operation retry is bounded and then fails retryably")
     func anotherOperationBounded() async throws {
         let h = ARMHarness { $0.maxAnotherOperationRetries = 2 }

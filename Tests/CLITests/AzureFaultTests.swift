@@ -146,17 +146,15 @@ struct AzureFaultTests {
     }
 
     @Test("""
-        A connection dropped after a VM PUT took effect: Compute answers the retry 409 OperationNotAllowed, which \
-        the pass does not retry, so that VM fails; the second pass finds it created, records it and finishes
+        A connection dropped after a VM PUT took effect: Compute answers the retry 409 OperationNotAllowed ("another \
+        operation in progress"), which the ARM client waits out and sends again; the first apply converges
         """)
     func droppedAfterComputePut() async throws {
         let azure = try EmulatedAzure()
         let plan = FaultPlan(rules: [FaultRule(method: "PUT", pathContains: "/virtualMachines/", action: .dropAfterProcessing, count: 1)])
-        let outcomes = try await converge(azure, under: plan, passes: 2)
-        #expect(outcomes[0].err.contains("OperationNotAllowed"), "\(outcomes[0])")
-        #expect(outcomes[0].err.contains("Apply incomplete: 10 succeeded, 1 failed, 0 skipped."), "\(outcomes[0])")
+        try await converge(azure, under: plan, passes: 1)
         let conflicts = azure.requests.filter { $0.method == "PUT" && $0.status == 409 }
-        #expect(conflicts.count == 1, "\(conflicts.map(\.path))")
+        #expect(!conflicts.isEmpty && conflicts.allSatisfy { $0.path.contains("/virtualMachines/") }, "\(conflicts.map(\.path))")
     }
 
     @Test("Slow operations (25 InProgress polls each) on every PUT: the first apply waits them out")
@@ -214,8 +212,9 @@ struct AzureFaultTests {
             FaultRule(method: "PUT", pathContains: "/virtualMachines/", action: .dropBeforeProcessing, count: 1),
         ])
         let outcomes = try await converge(azure, under: plan, passes: 2)
-        #expect(outcomes[0].err.contains("Apply incomplete: 9 succeeded, 2 failed, 0 skipped."), "\(outcomes[0])")
-        // The second pass: the VM whose PUT took effect unheard is found created; the Failed PLS is PUT again.
+        // Only the PLS whose operation failed is left for the second pass (every other fault is retried away).
+        #expect(outcomes[0].err.contains("Apply incomplete: 10 succeeded, 1 failed, 0 skipped."), "\(outcomes[0])")
+        // The second pass: the Failed PLS is PUT again.
         #expect(outcomes[1].err.contains("tidb-kafka/azure.privateLinkService/kafka-pls: creating complete"), "\(outcomes[1])")
     }
 

@@ -35,7 +35,12 @@ public struct ARMError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Codes meaning "another operation holds this resource": waiting and trying again is the remedy.
     public static let anotherOperationCodes: Set<String> = ["retryableerrorduetoanotheroperation", "anotheroperationinprogress"]
 
-    public var isAnotherOperation: Bool { code.map { Self.anotherOperationCodes.contains($0.lowercased()) } ?? false }
+    /// Compute says it with 409 `OperationNotAllowed`, a code it also uses for quota; only the message tells.
+    public var isAnotherOperation: Bool {
+        guard let code = code?.lowercased() else { return false }
+        if Self.anotherOperationCodes.contains(code) { return true }
+        return code == "operationnotallowed" && message.lowercased().contains("another operation")
+    }
 
     /// An error response: the `{"error": {...}}` envelope when there is one, the status alone otherwise.
     static func response(_ response: HTTPResponse, method: String, url: String) -> ARMError {
@@ -51,7 +56,7 @@ public struct ARMError: Error, Sendable, Hashable, CustomStringConvertible {
             text += ": " + snippet
         }
         text += trailer(requestID: requestID, correlationID: response.header("x-ms-correlation-request-id"))
-        if let hint = ARMErrorHints.hint(code: detail?.code, status: response.status, method: method, url: url) { text += ". Hint: " + hint }
+        if let hint = ARMErrorHints.hint(code: detail?.code, status: response.status, method: method, url: url, message: detail?.message) { text += ". Hint: " + hint }
         return ARMError(
             kind: classify(status: response.status), status: response.status, code: detail?.code, message: text, requestID: requestID)
     }
@@ -62,7 +67,7 @@ public struct ARMError: Error, Sendable, Hashable, CustomStringConvertible {
         var text = "ARM operation \(status) on \(method) \(ARMPath.short(url))"
         text += ": " + (detail.map { "\($0.code.map { "\($0): " } ?? "")\($0.text)" } ?? "no error details were returned")
         text += trailer(requestID: requestID, correlationID: nil)
-        if let hint = ARMErrorHints.hint(code: detail?.code, status: nil, method: method, url: url) { text += ". Hint: " + hint }
+        if let hint = ARMErrorHints.hint(code: detail?.code, status: nil, method: method, url: url, message: detail?.message) { text += ". Hint: " + hint }
         let retryable = status.lowercased() == "canceled" || detail?.code.map(ARMErrorHints.isRetryableOperationCode) == true
         return ARMError(kind: retryable ? .retryable : .terminal, code: detail?.code, message: text, requestID: requestID)
     }

@@ -1,6 +1,9 @@
 /// What to do about ARM error codes that have a well-known remedy. One sentence each, for a person.
 enum ARMErrorHints {
-    static func hint(code: String?, status: Int?, method: String, url: String) -> String? {
+    static func hint(code: String?, status: Int?, method: String, url: String, message: String? = nil) -> String? {
+        if code?.lowercased() == "operationnotallowed", message?.lowercased().contains("another operation") == true {
+            return hint(code: "AnotherOperationInProgress", status: status, method: method, url: url)
+        }
         switch code?.lowercased() {
         case "authorizationfailed", "linkedauthorizationfailed":
             let verb = method == "GET" ? "read" : (method == "DELETE" ? "delete" : "write")
