@@ -35,7 +35,23 @@ struct ProcessRunner {
         return nil
     }
 
+    /// Launching retries briefly on ETXTBSY ("Text file busy"): the executable is still open for writing
+    /// somewhere, e.g. being replaced by an upgrade, or inherited by another thread's child between fork and exec.
     static func run(
+        _ executable: URL, arguments: [String], environment: [String: String], timeout: Duration
+    ) async throws(Failure) -> Output {
+        var attempt = 1
+        while true {
+            do {
+                return try await runOnce(executable, arguments: arguments, environment: environment, timeout: timeout)
+            } catch .cannotLaunch(let reason) where attempt < 5 && reason.contains("Text file busy") {
+                attempt += 1
+                try? await Task.sleep(for: .milliseconds(20 * attempt))
+            }
+        }
+    }
+
+    private static func runOnce(
         _ executable: URL, arguments: [String], environment: [String: String], timeout: Duration
     ) async throws(Failure) -> Output {
         let process = Process()
