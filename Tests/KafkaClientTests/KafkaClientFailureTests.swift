@@ -31,7 +31,7 @@ struct KafkaClientFailureTests {
         try await withBroker({ request in
             request.connection == 0 && request.apiKey == 3 ? .silence : Scripts.modern(request)
         }) { broker in
-            let client = loopbackClient(broker)
+            let client = loopbackClient(broker, options: shortTimeoutOptions)
             let start = ContinuousClock.now
             let error = await clientError { () async throws(KafkaClientError) in try await client.metadata() }
             let elapsed = ContinuousClock.now - start

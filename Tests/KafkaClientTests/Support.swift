@@ -18,7 +18,10 @@ enum Scripts {
 }
 
 /// Options with short timeouts so failure tests finish quickly.
-let fastOptions = KafkaConnectionOptions(connectTimeout: .seconds(2), requestTimeout: .milliseconds(500))
+/// Generous: a loaded 2-core CI machine running hundreds of tests in parallel can stall a byte-by-byte reply.
+let fastOptions = KafkaConnectionOptions(connectTimeout: .seconds(5), requestTimeout: .seconds(10))
+/// For tests that wait for a request timeout on purpose.
+let shortTimeoutOptions = KafkaConnectionOptions(connectTimeout: .seconds(2), requestTimeout: .milliseconds(500))
 
 func loopbackClient(_ broker: FakeBroker, options: KafkaConnectionOptions = fastOptions) -> KafkaClient {
     KafkaClient(host: "127.0.0.1", port: broker.port, options: options)
