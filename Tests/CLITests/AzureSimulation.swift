@@ -101,25 +101,8 @@ struct AzureSimulation {
         let dir = temporaryDirectory()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let key = try String(contentsOfFile: dc.identityFile + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let brokers = dc.vms.enumerated().map {
-            "    - {nodeId: \($0.offset + 1), name: kafka-\($0.offset + 1), address: \($0.element.ip), zone: \"\($0.offset + 1)\"}"
-        }
         try """
-            apiVersion: reconcile.kafka/v1alpha1
-            kind: KafkaCluster
-            metadata: {name: sim}
-            spec:
-              kafkaVersion: "3.7.1"
-              clusterId: BRl69zcmTFmiPaoaANybiw
-              logDirs: /home/kafka/data
-              brokers:
-            \(brokers.joined(separator: "\n"))
-              ssh: {user: \(dc.user), identityFile: \(dc.identityFile), knownHostsFile: \(dc.knownHostsFile), connectTimeoutSeconds: 3}
-              configPath: config/server.properties
-              restart:
-                command: [\(SimulatedCluster.ctl), restart, --config, config/server.properties, --bin, \(SimulatedCluster.simBinary)]
-                timeoutSeconds: 60
-              health: {brokerReadyTimeoutSeconds: 20, pollIntervalMilliseconds: 100}
+            \(SimulatedCluster.clusterManifest(dc, zones: true))
             ---
             apiVersion: reconcile.kafka/v1alpha1
             kind: AzurePrivateLinkExposure

@@ -56,11 +56,13 @@ struct SimulatedCluster {
         }
     }
 
-    static func writeManifests(_ dc: TestDatacenter) throws -> URL {
-        let dir = temporaryDirectory()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let brokers = dc.vms.enumerated().map { "    - {nodeId: \($0.offset + 1), name: kafka-\($0.offset + 1), address: \($0.element.ip)}" }
-        try """
+    /// The `sim` cluster on the datacenter's VMs (broker N = VM N), restarted by `kafka-sim-ctl` over SSH; with
+    /// `zones`, broker N is in zone N (what an exposure that creates VMs needs).
+    static func clusterManifest(_ dc: TestDatacenter, zones: Bool = false) -> String {
+        let brokers = dc.vms.enumerated().map { vm in
+            "    - {nodeId: \(vm.offset + 1), name: kafka-\(vm.offset + 1), address: \(vm.element.ip)\(zones ? ", zone: \"\(vm.offset + 1)\"" : "")}"
+        }
+        return """
             apiVersion: reconcile.kafka/v1alpha1
             kind: KafkaCluster
             metadata: {name: sim}
@@ -76,6 +78,15 @@ struct SimulatedCluster {
                 command: [\(ctl), restart, --config, config/server.properties, --bin, \(simBinary)]
                 timeoutSeconds: 60
               health: {brokerReadyTimeoutSeconds: 20, pollIntervalMilliseconds: 100}
+            """
+    }
+
+
+    static func writeManifests(_ dc: TestDatacenter) throws -> URL {
+        let dir = temporaryDirectory()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try """
+            \(clusterManifest(dc))
             ---
             apiVersion: reconcile.kafka/v1alpha1
             kind: AzurePrivateLinkExposure
