@@ -1,6 +1,7 @@
 /// A JSON-shaped value: the common currency of desired and observed resource properties.
 ///
-/// Objects compare by content, not key order; renderers sort keys so output is deterministic.
+/// Objects compare by content, not key order; renderers sort keys so output is deterministic. Decoding accepts
+/// any JSON number: there is no floating-point case, so a non-integral one becomes its text.
 public indirect enum Value: Sendable, Hashable, Codable, CustomStringConvertible {
     case null
     case bool(Bool)
@@ -15,6 +16,10 @@ public indirect enum Value: Sendable, Hashable, Codable, CustomStringConvertible
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }
         else if let i = try? c.decode(Int.self) { self = .int(i) }
         else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let d = try? c.decode(Double.self) {
+            // No floating-point case: an integral number that fits is an int, any other its text (`2.5`).
+            if d.rounded() == d, let i = Int(exactly: d) { self = .int(i) } else { self = .string("\(d)") }
+        }
         else if let a = try? c.decode([Value].self) { self = .array(a) }
         else { self = .object(try c.decode([String: Value].self)) }
     }
