@@ -23,11 +23,13 @@ struct AzureGraph {
 
     private func spec(
         _ type: String, _ name: String, id: String, _ properties: Value, disruption: Disruption = .none,
-        replaceOn: Set<String> = ["location"], consumerPorts: ConsumerPorts? = nil
+        replaceOn: Set<String> = ["location"], consumerPorts: ConsumerPorts? = nil, protectedCollections: [[String]] = []
     ) -> ResourceSpec {
         ResourceSpec(
             address: address(type, name), cloudID: id, properties: properties, replaceOn: replaceOn,
-            disruption: disruption, adopt: adopted.contains("\(type)/\(name)"), source: source, consumerPorts: consumerPorts)
+            disruption: disruption, adopt: adopted.contains("\(type)/\(name)"), source: source, consumerPorts: consumerPorts,
+            declaration: Declarations.of(exposure.common, field: Declarations.azureField[type] ?? "spec"),
+            protectedCollections: protectedCollections)
     }
 
     func build(into b: inout GraphBuilder) {
@@ -52,7 +54,8 @@ struct AzureGraph {
             b.memberships.append(.init(
                 cluster: clusterName, nicID: ids.nic(nic.0), nicName: nic.0, ipConfiguration: nic.1,
                 poolID: ids.lbChild(exposure.loadBalancer.name, "backendAddressPools", poolName(broker)),
-                loadBalancer: lb.address, source: source))
+                loadBalancer: lb.address, source: source,
+                declaration: Declarations.of(exposure.common, field: Declarations.azureField[AzureTypes.poolAssociation] ?? "spec")))
         }
         // The NAT address is dynamic: creating it after the NICs keeps it off the brokers' static addresses.
         let nics = exposure.vms.mode == .create ? cluster.brokers.map { ids.nic(nicName($0)) } : []
@@ -131,7 +134,8 @@ struct AzureGraph {
                collection: ["properties", "loadBalancingRules"], port: ["properties", "frontendPort"],
                backend: .init(
                    reference: ["properties", "backendAddressPool", "id"], collection: ["properties", "backendAddressPools"],
-                   exclusive: [["properties", "backendPort"], ["properties", "protocol"]])))
+                   exclusive: [["properties", "backendPort"], ["properties", "protocol"]])),
+           protectedCollections: [["properties", "frontendIPConfigurations"]])
     }
 
     private func nic(_ broker: KafkaClusterManifest.Broker) -> ResourceSpec {

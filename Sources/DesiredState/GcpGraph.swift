@@ -19,7 +19,8 @@ struct GcpCommon {
         ResourceSpec(
             address: ResourceAddress(cluster: clusterName, type: type, name: name), cloudID: id, properties: properties,
             replaceOn: replaceOn.union(["name", "region", "network"]), disruption: disruption,
-            adopt: exposure.adopt.contains { $0.value == "\(type)/\(name)" }, source: exposure.common.source)
+            adopt: exposure.adopt.contains { $0.value == "\(type)/\(name)" }, source: exposure.common.source,
+            declaration: Declarations.of(exposure.common, field: Declarations.gcpField[type] ?? "spec"))
     }
 
     func firewall(_ name: String, sources: [String], allowed: [Value], priority: Int) -> ResourceSpec {

@@ -14,6 +14,7 @@ struct GraphBuilder {
         var poolID: String
         var loadBalancer: ResourceAddress
         var source: SourceLocation
+        var declaration: Declaration?
     }
 
     var specs: [ResourceSpec] = []
@@ -82,7 +83,7 @@ struct GraphBuilder {
                 ResourceSpec(
                     address: address, cloudID: "\(m.nicID)/ipConfigurations/\(m.ipConfiguration)|\(m.poolID)",
                     properties: ["networkInterface": .string(m.nicID), "ipConfiguration": .string(m.ipConfiguration), "backendAddressPool": pool],
-                    dependsOn: [m.loadBalancer], disruption: .consumerVisible, source: m.source))
+                    dependsOn: [m.loadBalancer], disruption: .consumerVisible, source: m.source, declaration: m.declaration))
         }
     }
 

@@ -61,7 +61,7 @@ public final class BrokerConfigProvider: ResourceProvider, BrokerRoller {
 
     private func observeOne(_ address: ResourceAddress, shape: Value?) async -> ObservedResource? {
         guard let endpoint = endpoints[address] else {
-            return shape == nil ? nil : .failed(address, "no SSH endpoint is known for this broker")
+            return shape == nil ? await observeRemoved(address) : .failed(address, "no SSH endpoint is known for this broker")
         }
         do {
             guard let bytes = try await remote.readFile(endpoint.configPath, on: endpoint.target) else {
@@ -74,6 +74,21 @@ public final class BrokerConfigProvider: ResourceProvider, BrokerRoller {
             return .failed(address, "\(endpoint.configPath) on \(endpoint.target.host) is not a valid properties file: line \(error.line): \(error.message)")
         } catch {
             return .failed(address, "cannot read \(endpoint.configPath): \(error)")
+        }
+    }
+
+    /// A broker that left the manifests (its file is no longer reachable through them): what the cluster says
+    /// it still hosts, as dependents, so the plan can refuse to let it go while it holds replicas.
+    private func observeRemoved(_ address: ResourceAddress) async -> ObservedResource {
+        guard let id = Int(address.name), let roller = rollers[address.cluster] else {
+            return .failed(address, "cannot tell whether broker \(address.name) still hosts partition replicas: "
+                + "cluster \(address.cluster) has no Kafka connection configured")
+        }
+        do {
+            let replicas = try await roller.replicasHosted(by: id)
+            return ObservedResource(address: address, properties: .null, dependents: replicas)
+        } catch {
+            return .failed(address, "cannot tell whether broker \(address.name) still hosts partition replicas: \(error)")
         }
     }
 

@@ -109,6 +109,31 @@ public struct ClusterRoller: BrokerRoller {
         return (order, why)
     }
 
+    /// The replicas node `nodeID` hosts, from Metadata read over INTERNAL from the first of the manifests'
+    /// brokers that answers (the node itself may be gone), internal topics included: `topic-partition`, with
+    /// `(leader)` where it leads. Throws when no broker answers.
+    public func replicasHosted(by nodeID: Int) async throws -> [String] {
+        var errors: [String] = []
+        for broker in cluster.brokers where broker.id != nodeID {
+            let client = KafkaClient(host: broker.internalHost, port: broker.internalPort, dialer: dialer,
+                                     options: .init(connectTimeout: .seconds(2), requestTimeout: .seconds(5)))
+            defer { Task { await client.close() } }
+            do {
+                let metadata = try await client.metadata()
+                var out: [(String, Int, Bool)] = []
+                for topic in metadata.topics {
+                    for p in topic.partitions where p.replicas.contains(Int32(nodeID)) || p.leaderID == Int32(nodeID) {
+                        out.append((topic.name ?? "?", Int(p.index), p.leaderID == Int32(nodeID)))
+                    }
+                }
+                return out.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map { "\($0.0)-\($0.1)" + ($0.2 ? " (leader)" : "") }
+            } catch {
+                errors.append("node \(broker.id) (\(broker.internalHost):\(broker.internalPort)): \(error)")
+            }
+        }
+        throw ProviderError(.retryable, "cannot read partition placement from any broker: " + errors.joined(separator: "; "))
+    }
+
     /// Whether broker `id` already runs `config`: every written key's live value (DescribeConfigs on the
     /// broker itself, which also proves its identity) equals the config semantically. Unknown means no.
     func runsConfig(_ id: Int, _ config: Value?) async -> Bool {

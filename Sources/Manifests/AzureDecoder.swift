@@ -8,7 +8,7 @@ struct AzureDecoder {
 
     static let specKeys = [
         "cluster", "listener", "advertisedListenerPattern", "externalPorts", "subscriptionId", "resourceGroup",
-        "createResourceGroup", "location", "network", "vms", "loadBalancer", "privateLinkService", "adopt",
+        "createResourceGroup", "location", "network", "vms", "loadBalancer", "privateLinkService", "adopt", "deletionPolicy",
     ]
     static let networkKeys = ["virtualNetwork", "subnet", "networkSecurityGroup", "existing"]
     static let vmKeys = ["mode", "size", "image", "adminUsername", "sshPublicKey", "osDiskType", "networkInterfaces"]
@@ -35,7 +35,16 @@ struct AzureDecoder {
         let lb = spec.object("loadBalancer", known: AzureDecoder.lbKeys)
         let pls = decodePLS(spec, defaultSubnet: network?.subnetName)
         let adopt = ExposureCommonDecoder(file: file, sink: sink).adoptList(spec)
-        guard let common, let subscription, let group, let location, let network, let vms, let pls else { return nil }
+        guard var common, let subscription, let group, let location, let network, let vms, let pls else { return nil }
+        // Where the fields that make resources exist are written (see `ExposureCommon.fields`).
+        common.fields["spec.resourceGroup"] = group.location
+        common.fields["spec.subscriptionId"] = subscription.location
+        if spec.has("createResourceGroup") { common.fields["spec.createResourceGroup"] = spec.valueLocation("createResourceGroup") }
+        if let mode = vms.modeLocation { common.fields["spec.vms.mode"] = mode }
+        if let lb, lb.has("name") { common.fields["spec.loadBalancer.name"] = lb.valueLocation("name") }
+        if let lb, lb.has("frontendName") { common.fields["spec.loadBalancer.frontendName"] = lb.valueLocation("frontendName") }
+        if let name = pls.nameLocation { common.fields["spec.privateLinkService.name"] = name }
+        common.fields["spec.network.virtualNetwork.name"] = network.virtualNetworkName.location
         return AzureExposureManifest(
             common: common, subscriptionID: subscription, resourceGroup: group,
             manageResourceGroup: spec.bool("createResourceGroup")?.value ?? true, location: location,
@@ -96,7 +105,7 @@ struct AzureDecoder {
         }
         guard let mode else { return nil }
         return .init(
-            mode: mode, size: vms.string("size")?.value ?? "Standard_D2s_v3",
+            mode: mode, modeLocation: vms.has("mode") ? vms.valueLocation("mode") : nil, size: vms.string("size")?.value ?? "Standard_D2s_v3",
             image: .init(
                 publisher: image?.string("publisher")?.value ?? "Canonical", offer: image?.string("offer")?.value ?? "ubuntu-24_04-lts",
                 sku: image?.string("sku")?.value ?? "server", version: image?.string("version")?.value ?? "latest"),
@@ -117,7 +126,7 @@ struct AzureDecoder {
         }
         guard let nat = pls.string("natSubnet") ?? defaultSubnet else { return nil }
         return .init(
-            name: pls.string("name")?.value ?? "kafka-pls", natSubnet: nat, visibility: visibility, autoApproval: approval,
+            name: pls.string("name")?.value ?? "kafka-pls", nameLocation: pls.has("name") ? pls.valueLocation("name") : nil, natSubnet: nat, visibility: visibility, autoApproval: approval,
             enableProxyProtocol: pls.bool("enableProxyProtocol")?.value ?? false)
     }
 

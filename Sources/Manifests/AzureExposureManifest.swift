@@ -1,4 +1,4 @@
-import ReconcileModel
+public import ReconcileModel
 
 /// `kind: AzurePrivateLinkExposure`: an internal Standard load balancer with one rule per broker and a Private
 /// Link Service in front of it (seed runbook 000, sections 4.1-4.4).
@@ -25,6 +25,8 @@ public struct AzureExposureManifest: Sendable, Hashable {
 
     public struct VMs: Sendable, Hashable {
         public var mode: VMMode
+        /// Where `mode` is written.
+        public var modeLocation: SourceLocation?
         public var size: String
         public var image: Image
         public var adminUsername: String
@@ -54,6 +56,8 @@ public struct AzureExposureManifest: Sendable, Hashable {
 
     public struct PrivateLinkService: Sendable, Hashable {
         public var name: String
+        /// Where `name` is written (nil when it is the default).
+        public var nameLocation: SourceLocation?
         public var natSubnet: Located<String>
         public var visibility: [Located<String>]
         public var autoApproval: [Located<String>]

@@ -73,6 +73,7 @@ struct ExposureCommonDecoder {
                 sink.error(file.location(node.start), "\(ports.path).brokers", "expected a mapping of node id to port, found \(node.kindName)")
             }
         }
+        let policy = spec.choice("deletionPolicy", DeletionPolicy.allCases.map(\.rawValue))
         guard let cluster, let patternText else { return nil }
         let pattern = AdvertisedListenerPattern(patternText.value)
         for problem in pattern.problems {
@@ -81,7 +82,8 @@ struct ExposureCommonDecoder {
         return ExposureCommon(
             name: name, cluster: cluster, listenerName: listenerName, listenerPort: listenerPort,
             pattern: Located(pattern, at: patternText.location, path: patternText.path),
-            externalPortStart: start, brokerPorts: brokerPorts, source: source)
+            externalPortStart: start, brokerPorts: brokerPorts, source: source,
+            deletionPolicy: policy.flatMap { p in DeletionPolicy(rawValue: p.value).map { Located($0, at: p.location, path: p.path) } })
     }
 
     func isListenerName(_ s: String) -> Bool {

@@ -14,6 +14,14 @@ public struct ExposureCommon: Sendable, Hashable {
     /// Explicit advertised ports per node id, overriding the consecutive assignment.
     public var brokerPorts: [Int: Located<Int>]
     public var source: SourceLocation
+    /// What happens to the exposure's resources when they leave the manifests (`Orphan` when not written).
+    public var deletionPolicy: Located<DeletionPolicy>?
+    /// Where the fields that make resources exist are written, by field path (`spec.vms.mode`), for messages
+    /// that explain why a resource leaves the plan. Fields left to their defaults are absent.
+    public var fields: [String: SourceLocation] = [:]
+
+    /// The policy in force: as written, else `Orphan`.
+    public var effectiveDeletionPolicy: DeletionPolicy { deletionPolicy?.value ?? .orphan }
 }
 
 /// `<broker_id>.abc.eastus.azure.3199745.tidbcloud.com:<port>` as TiDB Cloud generates it.

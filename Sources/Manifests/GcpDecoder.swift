@@ -7,7 +7,7 @@ struct GcpDecoder {
     let sink: DiagnosticSink
 
     static let specKeys = [
-        "cluster", "mode", "project", "region", "listener", "advertisedListenerPattern", "externalPorts", "attachTo",
+        "cluster", "mode", "deletionPolicy", "project", "region", "listener", "advertisedListenerPattern", "externalPorts", "attachTo",
         "network", "pscNatSubnet", "instances", "loadBalancer", "serviceAttachment", "firewall", "kafkaProxy", "adopt",
     ]
     static let networkKeys = ["name", "subnets", "brokersSubnet", "existing", "defaultFirewallRules"]

@@ -37,7 +37,7 @@ struct ChangeBlock {
         case .expand: "will gain its new ports first (the old ones stay until the brokers advertise the new ones)"
         case .replace: "will be replaced"
         case .delete: "will be destroyed"
-        case .forget: "will be forgotten (kept, no longer managed)"
+        case .forget: "will be forgotten (kept running, no longer managed; its ownership marks are released)"
         case .writeBrokerConfig: "will have its server.properties updated"
         case .restartBroker: "will be restarted"
         }
@@ -51,6 +51,8 @@ struct ChangeBlock {
         ]
         if change.disruption == .consumerVisible {
             out.append("  " + style.apply(.bold, .yellow, to: "! consumers will notice this change"))
+        } else if change.disruption == .dataLoss {
+            out.append("  " + style.apply(.bold, .red, to: "! data will be lost: confirmed by --allow-destroy"))
         }
         if change.action == .restartBroker {
             let position = restart.map { "  (restart \($0.index) of \($0.total))" } ?? ""

@@ -36,6 +36,9 @@ enum DesiredChanges {
         let before = observed.properties.projected(onto: spec.properties)
         let attributes = AttributeDiff.changes(from: before, to: spec.properties, replaceOn: spec.replaceOn)
         guard !attributes.isEmpty else { return [] }
+        let replaces = attributes.contains(where: \.forcesReplacement)
+        guard protectionAllows(spec, before: before, replaces: replaces, attributes: attributes, observed: observed, input: input, findings: &findings)
+        else { return [blocker] }
         let drifted = hasDrifted(entry: entry, observed: observed)
         if drifted { findings.drift.insert(address) }
         if let ports = spec.consumerPorts, !attributes.contains(where: \.forcesReplacement),
@@ -48,9 +51,9 @@ enum DesiredChanges {
         }
         let change = Change(
             address: address,
-            action: attributes.contains(where: \.forcesReplacement) ? .replace : .update,
+            action: replaces ? .replace : .update,
             reason: drifted ? .drifted : .manifestChanged,
-            disruption: spec.disruption,
+            disruption: replaces ? Protection.impact(of: address, recorded: spec.disruption, input: input) : spec.disruption,
             attributes: attributes,
             after: spec.properties,
             before: before,
@@ -58,6 +61,33 @@ enum DesiredChanges {
             requires: spec.dependsOn
         )
         return [PlanDraft(phase: .cloud, change: change, addressDeps: spec.dependsOn)]
+    }
+
+    /// Rule 10 for declared resources: a replace of a protected resource, or an update that drops an element of
+    /// a protected collection (a load balancer's frontend), needs `--allow-destroy`.
+    private static func protectionAllows(
+        _ spec: ResourceSpec, before: Value, replaces: Bool, attributes: [AttributeChange], observed: ObservedResource,
+        input: PlanInput, findings: inout PlanFindings
+    ) -> Bool {
+        let address = spec.address
+        if replaces {
+            let impact = Protection.impact(of: address, recorded: spec.disruption, input: input)
+            return Protection.check(
+                address, verb: "replace", impact: impact, cause: Protection.replaceCause(spec, attributes: attributes),
+                losses: observed.dependents, input: input, findings: &findings)
+        }
+        var allowed = true
+        let at = (spec.declaration?.location ?? spec.source).map { "\($0): " } ?? ""
+        for path in spec.protectedCollections {
+            for name in Protection.removedElements(before: before, after: spec.properties, collection: path) {
+                let what = "\(path.last ?? "element") `\(name)`"
+                allowed = Protection.check(
+                    address, verb: "remove \(what) of it", impact: .consumerVisible,
+                    cause: "\(at)the manifest no longer declares \(what)", losses: observed.dependents, input: input,
+                    findings: &findings) && allowed
+            }
+        }
+        return allowed
     }
 
     /// The expand (before the brokers advertise new ports; skipped when an interrupted run already made it)
@@ -94,6 +124,10 @@ enum DesiredChanges {
         var drafts: [PlanDraft] = []
         var restartReason: ChangeReason?
 
+        if let problem = BrokerRemoval.voterChangeProblem(attributes, version: input.kafkaVersions[address.cluster]) {
+            findings.problem(address, problem)
+            return [.blocker(address, phase: .brokerConfig, addressDeps: spec.dependsOn)]
+        }
         if !attributes.isEmpty {
             let reason: ChangeReason
             if observed == nil {

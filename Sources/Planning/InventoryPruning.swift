@@ -23,10 +23,15 @@ enum InventoryPruning {
             return [blocker]
         }
 
-        // A broker's server.properties is never ours to delete: dropping it from the manifests only stops
-        // managing its keys.
-        let keepsResource = entry.origin == .adopted || address.type == BrokerConfigSemantics.resourceType
-        if !keepsResource, observed.ownership == .foreign {
+        if address.type == BrokerConfigSemantics.resourceType {
+            return BrokerRemoval.drafts(for: entry, observed: observed, input: input, findings: &findings)
+        }
+        // Adopted resources are only ever forgotten; created ones follow their exposure's deletion policy.
+        let (policy, cause) = Protection.removal(of: entry, input: input)
+        if entry.origin == .adopted || policy == .orphan {
+            return [PlanDraft(phase: .removal, change: forget(entry, observed), addressDeps: entry.dependsOn)]
+        }
+        if observed.ownership == .foreign {
             findings.problem(
                 address,
                 "the inventory says the reconciler created it, but it no longer carries the reconciler's "
@@ -34,17 +39,41 @@ enum InventoryPruning {
             )
             return [blocker]
         }
+        let impact = Protection.impact(of: address, recorded: entry.disruption, input: input)
+        if let contents = observed.contents {
+            let untracked = Protection.untracked(contents: contents, input: input)
+            if !untracked.isEmpty {
+                let shown = untracked.prefix(10).joined(separator: ", ")
+                findings.problem(
+                    address,
+                    "refusing to delete it: it holds \(untracked.count) resource(s) the inventory does not: \(shown)"
+                        + "\(untracked.count > 10 ? ", ..." : ""); deleting it would delete them too (move or delete them first, "
+                        + "or set deletionPolicy: Orphan)")
+                return [blocker]
+            }
+        }
+        let losses = observed.dependents + (observed.contents ?? []).sorted().map { "resource \($0)" }
+        guard Protection.check(address, verb: "delete", impact: impact, cause: cause, losses: losses, input: input, findings: &findings)
+        else { return [blocker] }
         let change = Change(
             address: address,
-            action: keepsResource ? .forget : .delete,
+            action: .delete,
             reason: .removedFromManifests,
-            disruption: keepsResource ? .none : entry.disruption,
+            disruption: impact,
             after: nil,
             before: observed.properties,
             cloudID: observed.cloudID ?? entry.cloudID,
             requires: entry.dependsOn
         )
         return [PlanDraft(phase: .removal, change: change, addressDeps: entry.dependsOn)]
+    }
+
+    /// Stop managing a resource that stays: its provider marks its ownership as released (a broker file is
+    /// left as it is).
+    static func forget(_ entry: Inventory.Entry, _ observed: ObservedResource) -> Change {
+        Change(
+            address: entry.address, action: .forget, reason: .removedFromManifests, disruption: .none,
+            after: nil, before: observed.properties, cloudID: observed.cloudID ?? entry.cloudID, requires: entry.dependsOn)
     }
 
     /// A broker with a restart pending (from the journal) that the manifests no longer declare: it still

@@ -72,6 +72,8 @@ struct PlanFindings {
     var drift: Set<ResourceAddress> = []
     /// Some address could not be observed: the plan cannot be complete.
     var observationFailed = false
+    /// Protected deletes and replaces the plan makes because `--allow-destroy` confirmed them.
+    var allowedDestroys: Set<ResourceAddress> = []
 
     mutating func problem(_ address: ResourceAddress, _ message: String) {
         let problem = PlanProblem(address: address, message: message)

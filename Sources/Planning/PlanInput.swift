@@ -14,19 +14,38 @@ public struct PlanInput: Sendable, Hashable {
     public var pendingRestarts: [ResourceAddress: String?]
     /// `--target` selectors (`ResourceAddress.matches(selector:)`); empty plans everything.
     public var targets: [String]
+    /// `--allow-destroy` selectors (same syntax as targets): the one-run confirmation that lets a plan delete or
+    /// replace a protected resource (`Disruption.isProtected`). Without a match, such a change is a problem.
+    public var allowDestroy: [String]
+    /// What deleting a resource of each type does (`Declarations.deletionImpact`); unlisted types follow the
+    /// disruption recorded for the resource.
+    public var deletionImpact: [String: Disruption]
+    /// The exposures as the manifests declare them now, by `CLUSTER/EXPOSURE`: their deletion policies and
+    /// where their fields are written, to decide and explain what happens to resources that left them.
+    public var exposures: [String: ExposureDeclaration]
+    /// Each cluster's `kafkaVersion`, for the quorum rule's explanation.
+    public var kafkaVersions: [String: String]
 
     public init(
         desired: [ResourceSpec] = [],
         observed: [ResourceAddress: ObservedResource] = [:],
         inventories: [String: Inventory] = [:],
         pendingRestarts: [ResourceAddress: String?] = [:],
-        targets: [String] = []
+        targets: [String] = [],
+        allowDestroy: [String] = [],
+        deletionImpact: [String: Disruption] = [:],
+        exposures: [String: ExposureDeclaration] = [:],
+        kafkaVersions: [String: String] = [:]
     ) {
         self.desired = desired
         self.observed = observed
         self.inventories = inventories
         self.pendingRestarts = pendingRestarts
         self.targets = targets
+        self.allowDestroy = allowDestroy
+        self.deletionImpact = deletionImpact
+        self.exposures = exposures
+        self.kafkaVersions = kafkaVersions
     }
 
     /// Convenience for callers holding the providers' observation lists: later duplicates win.

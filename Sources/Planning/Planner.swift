@@ -39,11 +39,17 @@ public enum Planner {
             changes: changes,
             drift: findings.drift.sorted(),
             problems: findings.sortedProblems,
-            warnings: findings.warnings,
+            warnings: findings.warnings + unusedAllowances(input, findings: findings),
             isComplete: !findings.observationFailed && input.targets.isEmpty,
             observations: input.observed.values.filter { !$0.notes.isEmpty && declared.contains($0.address) }
                 .sorted { $0.address < $1.address }.map { Plan.Observation(address: $0.address, notes: $0.notes) }
         )
+    }
+
+    /// `--allow-destroy` selectors that confirmed nothing: said, so a typo does not pass unnoticed.
+    private static func unusedAllowances(_ input: PlanInput, findings: PlanFindings) -> [String] {
+        input.allowDestroy.filter { selector in !findings.allowedDestroys.contains { $0.matches(selector: selector) } }
+            .map { "--allow-destroy \($0) matched no protected delete or replace in this plan" }
     }
 
     /// One spec per address, sorted. Identical duplicates collapse; differing ones are a problem, and the

@@ -37,9 +37,18 @@ public protocol BrokerRoller: Sendable {
     func predictedOrder(_ restarts: [Change]) async -> (order: [ResourceAddress], why: String?)
 
     func roll(_ restarts: [Change], events: @escaping @Sendable (RollEvent) async throws -> Void) async -> RollResult
+
+    /// The partition replicas node `nodeID` hosts (`topic-partition`, marked when it leads), read from the
+    /// cluster itself; empty when it hosts none. Reads only. Throws when the cluster cannot tell.
+    func replicasHosted(by nodeID: Int) async throws -> [String]
 }
 
 extension BrokerRoller {
+    /// By default, unknown.
+    public func replicasHosted(by nodeID: Int) async throws -> [String] {
+        throw ProviderError(.terminal, "this roller cannot read partition placement")
+    }
+
     /// By default, the order given.
     public func predictedOrder(_ restarts: [Change]) async -> (order: [ResourceAddress], why: String?) {
         (restarts.map(\.address), nil)

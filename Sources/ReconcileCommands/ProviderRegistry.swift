@@ -2,7 +2,7 @@ public import Foundation
 public import KafkaBrokers
 public import Manifests
 public import ProviderAPI
-import ReconcileModel
+public import ReconcileModel
 import SSHTransport
 public import KafkaRolling
 public import KafkaClient
@@ -11,12 +11,13 @@ import RollingRestart
 /// The concrete providers this build knows, wired in one place (the composition root).
 ///
 /// A resource type with no provider cannot be observed: the plan says so per address and refuses to apply,
-/// instead of guessing. The ARM provider joins when the manifests declare an Azure exposure; the GCP Compute
-/// provider plugs in here when it is built.
+/// instead of guessing. The ARM provider joins when the manifests declare an Azure exposure or an inventory
+/// still holds Azure resources (an exposure removed from the manifests is decommissioned through the same
+/// provider); the GCP Compute provider plugs in here when it is built.
 public enum ProviderRegistry {
     /// Providers for a loaded manifest set, reaching brokers through `remote`.
     public static func standard(
-        for manifests: ManifestSet, remote: any RemoteHost, dialer: any Dialer = SystemDialer(),
+        for manifests: ManifestSet, inventories: [Inventory] = [], remote: any RemoteHost, dialer: any Dialer = SystemDialer(),
         environment: [String: String] = ProcessInfo.processInfo.environment, httpLog: any HTTPLogSink = NullHTTPLog(),
         now: @escaping @Sendable () -> Date = Date.init
     ) -> [any ResourceProvider] {
@@ -29,7 +30,8 @@ public enum ProviderRegistry {
         var providers: [any ResourceProvider] = [
             BrokerConfigProvider(remote: remote, endpoints: endpoints, now: now, maxConcurrentHosts: limit, rollers: rollers)
         ]
-        if !manifests.azureExposures.isEmpty {
+        let inventoried = Set(inventories.flatMap { $0.entries.keys.map(\.provider) })
+        if !manifests.azureExposures.isEmpty || inventoried.contains("azure") {
             providers.append(CloudWiring.azureProvider(environment: environment, log: httpLog))
         }
         return providers

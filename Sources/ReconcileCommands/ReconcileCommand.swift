@@ -43,6 +43,9 @@ public struct ReconcileCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Limit the plan to matching addresses (CLUSTER[/TYPE[/NAME]], `*` matches one segment) and what they depend on. Repeatable.")
     public var target: [String] = []
 
+    @Option(name: .long, help: "Confirm, for this run only, deleting or replacing a protected resource (a VM, resource group, load balancer or its frontend, Private Link Service, instance, forwarding rule or service attachment): ADDRESS or a pattern (CLUSTER/TYPE/NAME, `*` matches one segment). Repeatable.")
+    public var allowDestroy: [String] = []
+
     public init() {}
 
     public func validate() throws { _ = try ResolveTable(resolve) }
@@ -55,12 +58,12 @@ public struct ReconcileCommand: AsyncParsableCommand {
         let remote: any RemoteHost = localHosts.map { LocalRemoteHost(root: $0) } ?? ssh
         let pass = ReconcilePass(
             providers: { ProviderRegistry.standard(
-                for: $0, remote: remote, dialer: dialer, httpLog: httpLog) },
+                for: $0, inventories: $1, remote: remote, dialer: dialer, httpLog: httpLog) },
             store: FileStateStore(directory: URL(fileURLWithPath: paths.state)),
             console: .standard)
         let status = await pass.run(.init(
             manifests: paths.manifests, dryRun: dryRun, detailedExitCode: detailedExitcode,
-            output: output.format, targets: target))
+            output: output.format, targets: target, allowDestroy: allowDestroy))
         await ssh.shutdown()
         if status != ExitStatus.success { throw ExitCode(status) }
     }

@@ -6,7 +6,7 @@ public import Manifests
 import PlanRendering
 import Planning
 public import ProviderAPI
-import ReconcileModel
+public import ReconcileModel
 
 /// One reconcile pass, the same for `--dry-run`, apply and (later) each service tick:
 /// load manifests -> derive desired state -> lock (apply only) -> observe -> plan -> render -> apply -> record.
@@ -19,27 +19,33 @@ public struct ReconcilePass: Sendable {
         public var detailedExitCode: Bool
         public var output: OutputFormat
         public var targets: [String]
+        /// `--allow-destroy` selectors: the one-run confirmation for deleting or replacing protected resources.
+        public var allowDestroy: [String]
 
-        public init(manifests: String, dryRun: Bool, detailedExitCode: Bool = false, output: OutputFormat = .text, targets: [String] = []) {
+        public init(
+            manifests: String, dryRun: Bool, detailedExitCode: Bool = false, output: OutputFormat = .text, targets: [String] = [],
+            allowDestroy: [String] = []
+        ) {
             self.manifests = manifests
             self.dryRun = dryRun
             self.detailedExitCode = detailedExitCode
             self.output = output
             self.targets = targets
+            self.allowDestroy = allowDestroy
         }
     }
 
-    let providers: @Sendable (ManifestSet) -> [any ResourceProvider]
+    let providers: @Sendable (ManifestSet, [Inventory]) -> [any ResourceProvider]
     let store: any StateStore
     let console: Console
     let now: @Sendable () -> Date
     let runID: String
     let observeConcurrency: Int
 
-    /// - Parameter providers: builds the providers once the manifests are loaded (brokers' SSH endpoints come
-    ///   from them).
+    /// - Parameter providers: builds the providers once the manifests and inventories are loaded (brokers' SSH
+    ///   endpoints come from the manifests; a cloud whose exposures left the manifests is still in the inventory).
     public init(
-        providers: @escaping @Sendable (ManifestSet) -> [any ResourceProvider], store: any StateStore, console: Console,
+        providers: @escaping @Sendable (ManifestSet, [Inventory]) -> [any ResourceProvider], store: any StateStore, console: Console,
         now: @escaping @Sendable () -> Date = Date.init, runID: String = UUID().uuidString.lowercased(), observeConcurrency: Int = 8
     ) {
         self.providers = providers
@@ -55,7 +61,7 @@ public struct ReconcilePass: Sendable {
         providers: [any ResourceProvider], store: any StateStore, console: Console,
         now: @escaping @Sendable () -> Date = Date.init, runID: String = UUID().uuidString.lowercased(), observeConcurrency: Int = 8
     ) {
-        self.init(providers: { _ in providers }, store: store, console: console, now: now, runID: runID, observeConcurrency: observeConcurrency)
+        self.init(providers: { _, _ in providers }, store: store, console: console, now: now, runID: runID, observeConcurrency: observeConcurrency)
     }
 
     /// Runs the pass and returns the process exit status.
@@ -84,7 +90,6 @@ public struct ReconcilePass: Sendable {
     }
 
     private func planAndApply(_ options: Options, desired: DesiredState, manifests: ManifestSet, clusters: [String]) async -> Int32 {
-        let providers = self.providers(manifests)
         let scope = TargetScope(selectors: options.targets, desired: desired.resources)
         var inventories: [String: Inventory] = [:]
         var journals: [String: [JournalEntry]] = [:]
@@ -97,6 +102,7 @@ public struct ReconcilePass: Sendable {
             console.err("error: cannot read state: \(error)\n")
             return ExitStatus.error
         }
+        let providers = self.providers(manifests, clusters.compactMap { inventories[$0] })
         var warnings: [String] = []
         if let stored = try? await store.clusters() {
             for orphan in stored where !clusters.contains(orphan) {
@@ -109,7 +115,10 @@ public struct ReconcilePass: Sendable {
             .observe(desired: scopedDesired, inventories: scopedInventories)
         var plan = Planner.plan(PlanInput(
             desired: scopedDesired, observed: observed, inventories: scopedInventories,
-            pendingRestarts: PendingRestarts.from(journals: journals).filter { scope.contains($0.key) }, targets: options.targets))
+            pendingRestarts: PendingRestarts.from(journals: journals).filter { scope.contains($0.key) }, targets: options.targets,
+            allowDestroy: options.allowDestroy, deletionImpact: Declarations.deletionImpact,
+            exposures: Declarations.exposures(manifests),
+            kafkaVersions: Dictionary(manifests.clusters.map { ($0.name.value, $0.kafkaVersion.value.description) }, uniquingKeysWith: { a, _ in a })))
         let manual = Set(manifests.clusters.filter { $0.restartPolicy == .manual }.map(\.name.value))
         plan = plan.leavingRestartsToOperator(in: manual)
         plan = await orderingRestarts(plan, providers: providers)
@@ -126,6 +135,7 @@ public struct ReconcilePass: Sendable {
         do {
             inventories = try await dropVanished(inventories, desired: desired, observed: observed, scope: scope)
             inventories = try await recordUntracked(inventories, desired: scopedDesired, observed: observed)
+            inventories = try await recordDeclarations(inventories, desired: scopedDesired)
         } catch {
             console.err("error: cannot save state: \(error)\n")
             return ExitStatus.error
@@ -136,6 +146,11 @@ public struct ReconcilePass: Sendable {
             console.err(ProgressText.line(for: event))
         }
         let result = await executor.apply(plan, inventories: inventories)
+        do {
+            _ = try await recordDeclarations(result.inventories, desired: scopedDesired)
+        } catch {
+            console.err("warning: cannot record where resources are declared: \(error)\n")
+        }
         console.err(ProgressText.summary(result))
         return result.isSuccess ? ExitStatus.success : ExitStatus.error
     }
@@ -174,8 +189,27 @@ public struct ReconcilePass: Sendable {
             var inventory = out[address.cluster] ?? Inventory(cluster: address.cluster)
             inventory[address] = Inventory.Entry(
                 address: address, cloudID: found.cloudID ?? spec.cloudID, origin: .created,
-                applied: found.properties.projected(onto: spec.properties), disruption: spec.disruption, dependsOn: spec.dependsOn)
+                applied: found.properties.projected(onto: spec.properties), disruption: spec.disruption, dependsOn: spec.dependsOn,
+                declaration: spec.declaration)
             out[address.cluster] = inventory
+        }
+        for (cluster, inventory) in out.sorted(by: { $0.key < $1.key }) where inventory != inventories[cluster] {
+            try await store.saveInventory(inventory)
+        }
+        return out
+    }
+
+    /// Every inventory entry of a declared resource remembers where it is declared and its exposure's deletion
+    /// policy, so a later plan can follow that policy and explain itself once the manifest is gone. Saved only
+    /// when something changed (a policy edited in git is recorded by the next apply, even with no other change).
+    private func recordDeclarations(_ inventories: [String: Inventory], desired: [ResourceSpec]) async throws -> [String: Inventory] {
+        var out = inventories
+        for spec in desired {
+            guard let declaration = spec.declaration, var entry = out[spec.address.cluster]?[spec.address],
+                entry.declaration != declaration
+            else { continue }
+            entry.declaration = declaration
+            out[spec.address.cluster]?[spec.address] = entry
         }
         for (cluster, inventory) in out.sorted(by: { $0.key < $1.key }) where inventory != inventories[cluster] {
             try await store.saveInventory(inventory)

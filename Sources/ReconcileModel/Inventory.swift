@@ -19,6 +19,9 @@ public struct Inventory: Sendable, Hashable, Codable {
         public var disruption: Disruption
         /// Dependencies at the time of the last apply, so deletes can be ordered after the manifest is gone.
         public var dependsOn: [ResourceAddress]
+        /// Where the manifests declared it when last applied, and its exposure's deletion policy then: what a
+        /// plan goes by once the manifest is gone. Nil in inventories written before it was recorded.
+        public var declaration: Declaration?
 
         public init(
             address: ResourceAddress,
@@ -26,8 +29,10 @@ public struct Inventory: Sendable, Hashable, Codable {
             origin: Origin,
             applied: Value? = nil,
             disruption: Disruption = .none,
-            dependsOn: [ResourceAddress] = []
+            dependsOn: [ResourceAddress] = [],
+            declaration: Declaration? = nil
         ) {
+            self.declaration = declaration
             self.address = address
             self.cloudID = cloudID
             self.origin = origin

@@ -22,6 +22,12 @@ public struct ResourceSpec: Sendable, Hashable, Codable {
     /// to them is made expand-then-contract: new ports are added before the brokers advertise them, old ones
     /// go only after the roll.
     public var consumerPorts: ConsumerPorts?
+    /// Where the manifests declare it and what its exposure's deletion policy is (nil for resources no exposure
+    /// declares, such as broker files).
+    public var declaration: Declaration?
+    /// Paths of collections of named children whose removal is as disruptive as deleting a protected resource
+    /// (a load balancer's frontends): an update that drops one needs the same confirmation as a delete.
+    public var protectedCollections: [[String]]
 
     public init(
         address: ResourceAddress,
@@ -32,7 +38,9 @@ public struct ResourceSpec: Sendable, Hashable, Codable {
         disruption: Disruption = .none,
         adopt: Bool = false,
         source: SourceLocation? = nil,
-        consumerPorts: ConsumerPorts? = nil
+        consumerPorts: ConsumerPorts? = nil,
+        declaration: Declaration? = nil,
+        protectedCollections: [[String]] = []
     ) {
         self.address = address
         self.cloudID = cloudID
@@ -43,6 +51,8 @@ public struct ResourceSpec: Sendable, Hashable, Codable {
         self.adopt = adopt
         self.source = source
         self.consumerPorts = consumerPorts
+        self.declaration = declaration
+        self.protectedCollections = protectedCollections
     }
 }
 
@@ -97,6 +107,13 @@ public struct ObservedResource: Sendable, Hashable, Codable {
     /// Read-only facts worth showing a person next to the plan (never diffed), e.g. a Private Link Service's
     /// alias and its private endpoint connections with their approval state.
     public var notes: [String]
+    /// What depends on the resource and would be lost or cut off with it, one line each, for the problem a
+    /// protected delete raises: `private endpoint connection `tidb-changefeed` (Approved)`, a partition replica
+    /// on a broker. Empty when nothing is known to depend on it.
+    public var dependents: [String]
+    /// For containers (a resource group): the ids of every resource inside, so a delete can be refused unless
+    /// the inventory holds all of them. Nil when not listed.
+    public var contents: [String]?
 
     public init(
         address: ResourceAddress,
@@ -104,8 +121,12 @@ public struct ObservedResource: Sendable, Hashable, Codable {
         properties: Value,
         ownership: Ownership = .reconciler,
         error: String? = nil,
-        notes: [String] = []
+        notes: [String] = [],
+        dependents: [String] = [],
+        contents: [String]? = nil
     ) {
+        self.dependents = dependents
+        self.contents = contents
         self.address = address
         self.cloudID = cloudID
         self.properties = properties

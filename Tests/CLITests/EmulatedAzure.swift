@@ -98,8 +98,9 @@ final class EmulatedAzure: Sendable {
         let environment = self.environment
         let sink = RecordingHTTPLog(records: self)
         let reconcile = ReconcilePass(
-            providers: { manifests in
-                ProviderRegistry.standard(for: manifests, remote: InMemoryRemoteHost(), environment: environment, httpLog: sink)
+            providers: { manifests, inventories in
+                ProviderRegistry.standard(
+                    for: manifests, inventories: inventories, remote: InMemoryRemoteHost(), environment: environment, httpLog: sink)
             },
             store: FileStateStore(directory: stateDirectory), console: console.console())
         let status = await reconcile.run(.init(manifests: manifests, dryRun: dryRun, detailedExitCode: detailedExitCode, targets: targets))

@@ -77,7 +77,7 @@ extension Transaction {
                 && (group == nil || $0.id.resourceGroup.sameID(group))
         }.sorted { $0.sequence < $1.sequence }.map { stored -> JSON in
             var item: JSON = ["id": .string(stored.id.canonical), "name": .string(stored.id.name ?? ""), "type": .string(stored.id.typeString)]
-            for key in ["location", "tags", "sku", "zones", "kind"] where stored.body[key] != nil { item[key] = stored.body[key] }
+            for key in ["location", "tags", "sku", "zones", "kind", "managedBy"] where stored.body[key] != nil { item[key] = stored.body[key] }
             return item
         }
         return page(items)

@@ -22,6 +22,7 @@ extension AzureResourceProvider {
                 try await remove(change, kind: kind, verb: "delete")
                 return nil
             case .forget:
+                try await release(change, kind: kind)
                 return nil
             case .writeBrokerConfig, .restartBroker:
                 throw ProviderError(.terminal, address: change.address, "\(change.action.rawValue) does not apply to Azure resources")
@@ -57,7 +58,7 @@ extension AzureResourceProvider {
         } else {
             result = try await client.put(id, body: desired)
         }
-        let notes = kind == .privateLinkService ? await privateLinkNotes(result, id: id) : []
+        let notes = kind == .privateLinkService ? await privateLinkFacts(result, id: id).notes : []
         return observed(change.address, kind: kind, cloudID: id, body: result, shape: desired, notes: notes)
     }
 
@@ -81,6 +82,17 @@ extension AzureResourceProvider {
             }
         }
         try await client.delete(id)
+    }
+
+    /// Forget: the resource stays, and its ownership tags are marked as released (`OwnershipTags.released`), so
+    /// the reconciler no longer treats it as its own and a later manifest must adopt it. Gone already, or not
+    /// (or no longer) carrying our tags: nothing to do. The PUT is the live body with only the tags changed.
+    private func release(_ change: Change, kind: ARMResourceKind) async throws {
+        guard let id = change.cloudID, ARMPath.isResourceID(id), let live = try await client.get(id),
+            OwnershipTags.isOurs(live, cluster: change.address.cluster), case .object(var body) = live
+        else { return }
+        body["tags"] = OwnershipTags.released(live["tags"])
+        _ = try await client.put(id, body: ReadOnlyFields.strip(.object(body), kind: kind, forRequest: true))
     }
 
     /// Pool membership of a NIC the reconciler does not own: only that ipConfiguration's pool list changes.

@@ -107,10 +107,23 @@ extension AzureResourceProvider {
                     out.append(association)
                 }
             case .privateLinkService:
-                let notes = await privateLinkNotes(body, id: item.cloudID)
-                out.append(observed(item.address, kind: item.kind, cloudID: item.cloudID, body: body, shape: item.shape, notes: notes))
+                let (notes, connections) = await privateLinkFacts(body, id: item.cloudID)
+                var seen = observed(item.address, kind: item.kind, cloudID: item.cloudID, body: body, shape: item.shape, notes: notes)
+                seen.dependents = connections
+                out.append(seen)
+            case .resourceGroup where !item.isDesired:
+                // Leaving the manifests: what is inside decides whether it may ever be deleted.
+                var seen = observed(item.address, kind: item.kind, cloudID: item.cloudID, body: body, shape: item.shape, notes: [])
+                do {
+                    seen.contents = Dependents.groupContents(try await client.list(item.cloudID + "/resources"))
+                } catch {
+                    seen = .failed(item.address, "cannot list the resources in resource group \(ARMPath.short(item.cloudID)): \(error)")
+                }
+                out.append(seen)
             default:
-                out.append(observed(item.address, kind: item.kind, cloudID: item.cloudID, body: body, shape: item.shape, notes: []))
+                var seen = observed(item.address, kind: item.kind, cloudID: item.cloudID, body: body, shape: item.shape, notes: [])
+                seen.dependents = Dependents.of(item.kind, body: body)
+                out.append(seen)
             }
         }
         return out

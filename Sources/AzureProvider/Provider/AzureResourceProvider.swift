@@ -78,9 +78,10 @@ public final class AzureResourceProvider: ResourceProvider {
             ownership: OwnershipTags.isOurs(body, cluster: address.cluster) ? .reconciler : .foreign, notes: notes)
     }
 
-    /// Human-readable facts of a Private Link Service: its alias, then one line per private endpoint
-    /// connection (from the GET body, or listed when the body lacks them).
-    func privateLinkNotes(_ body: Value, id: String) async -> [String] {
+    /// Human-readable facts of a Private Link Service (its alias, then one line per private endpoint connection,
+    /// from the GET body or listed when the body lacks them) and the connections a delete would cut, as
+    /// `private endpoint connection `NAME` (STATUS)`.
+    func privateLinkFacts(_ body: Value, id: String) async -> (notes: [String], connections: [String]) {
         var notes: [String] = []
         if let alias = body["properties"]?["alias"]?.stringValue { notes.append("alias: \(alias)") }
         var connections = body["properties"]?["privateEndpointConnections"]?.arrayValue
@@ -89,20 +90,23 @@ public final class AzureResourceProvider: ResourceProvider {
                 connections = try await client.list(id + "/privateEndpointConnections")
             } catch {
                 notes.append("private endpoint connections could not be listed: \(error)")
-                return notes
+                return (notes, ["private endpoint connections that could not be listed (\(error))"])
             }
         }
         let sorted = (connections ?? []).sorted { ($0["name"]?.stringValue ?? "") < ($1["name"]?.stringValue ?? "") }
+        var cut: [String] = []
         for connection in sorted {
             let properties = connection["properties"]
             let endpoint = properties?["privateEndpoint"]?["id"]?.stringValue ?? "an unknown private endpoint"
             let state = properties?["privateLinkServiceConnectionState"]
-            var line = "connection \(connection["name"]?.stringValue ?? "(unnamed)") from \(endpoint): "
-                + (state?["status"]?.stringValue ?? "Unknown")
+            let name = connection["name"]?.stringValue ?? "(unnamed)"
+            let status = state?["status"]?.stringValue ?? "Unknown"
+            var line = "connection \(name) from \(endpoint): \(status)"
             if let description = state?["description"]?.stringValue, !description.isEmpty { line += " (\(description))" }
             notes.append(line)
+            cut.append("private endpoint connection `\(name)` (\(status)) would be cut")
         }
         if sorted.isEmpty { notes.append("no private endpoint connections yet") }
-        return notes
+        return (notes, cut)
     }
 }

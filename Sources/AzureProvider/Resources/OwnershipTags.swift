@@ -13,4 +13,16 @@ public enum OwnershipTags {
         func tag(_ name: String) -> String? { tags.first { $0.key.lowercased() == name }?.value.stringValue }
         return tag(managedByKey) == managedByValue && tag(clusterKey) == cluster
     }
+
+    /// Set instead of `managed-by` when the reconciler lets a resource go (deletionPolicy Orphan).
+    public static let releasedKey = "released-by"
+
+    /// The tags of a resource the reconciler lets go: `managed-by` removed, `released-by:
+    /// kafka-private-link-reconciler` added, every other tag (cluster, exposure, anyone's own) kept.
+    public static func released(_ tags: Value?) -> Value {
+        var out = tags?.objectValue ?? [:]
+        for key in out.keys where key.lowercased() == managedByKey { out.removeValue(forKey: key) }
+        out[releasedKey] = .string(managedByValue)
+        return .object(out)
+    }
 }
