@@ -23,7 +23,9 @@ enum Protection {
         _ address: ResourceAddress, verb: String, impact: Disruption, cause: String, losses: [String],
         input: PlanInput, findings: inout PlanFindings
     ) -> Bool {
-        guard impact.isProtected else { return true }
+        // Protection is by type (the list, `PlanInput.deletionImpact`); a change's own disruption is
+        // only shown.
+        guard (input.deletionImpact[address.type] ?? .none).isProtected else { return true }
         let lost = lossText(address, losses)
         if isAllowed(address, input: input) {
             findings.allowedDestroys.insert(address)

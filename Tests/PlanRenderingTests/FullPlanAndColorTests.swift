@@ -58,7 +58,7 @@ import Testing
           ! consumers will notice this change
           - tidb-kafka/azure.privateLinkService/old-pls
 
-          # tidb-kafka/azure.publicIPAddress/legacy-ip will be forgotten (kept, no longer managed)
+          # tidb-kafka/azure.publicIPAddress/legacy-ip will be forgotten (kept running, no longer managed; its ownership marks are released)
           # (reason: removed_from_manifests; disruption: none)
           ~> tidb-kafka/azure.publicIPAddress/legacy-ip
 

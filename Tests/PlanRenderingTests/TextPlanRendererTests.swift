@@ -140,7 +140,7 @@ import Testing
 
             Cluster tidb-kafka:
 
-              # tidb-kafka/azure.publicIPAddress/legacy-ip will be forgotten (kept, no longer managed)
+              # tidb-kafka/azure.publicIPAddress/legacy-ip will be forgotten (kept running, no longer managed; its ownership marks are released)
               # (reason: removed_from_manifests; disruption: none)
               ~> tidb-kafka/azure.publicIPAddress/legacy-ip
 
@@ -221,7 +221,7 @@ import Testing
 
             Cluster tidb-kafka:
 
-              # tidb-kafka/azure.publicIPAddress/legacy-ip will be forgotten (kept, no longer managed)
+              # tidb-kafka/azure.publicIPAddress/legacy-ip will be forgotten (kept running, no longer managed; its ownership marks are released)
               # (reason: removed_from_manifests; disruption: none)
               ~> tidb-kafka/azure.publicIPAddress/legacy-ip
 

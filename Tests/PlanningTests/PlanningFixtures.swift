@@ -37,10 +37,14 @@ enum T {
         _ origin: Inventory.Entry.Origin = .created,
         applied: Value? = nil,
         deps: [ResourceAddress] = [],
-        disruption: Disruption = .none
+        disruption: Disruption = .none,
+        policy: DeletionPolicy? = .delete
     ) -> Inventory.Entry {
+        // Recorded as declared by an exposure that has since left the manifests, with the policy given (the
+        // planner's rule table predates deletion policies and expects deletes).
         Inventory.Entry(address: address, cloudID: "id:\(address.name)", origin: origin, applied: applied,
-                        disruption: disruption, dependsOn: deps)
+                        disruption: disruption, dependsOn: deps,
+                        declaration: policy.map { Declaration(exposure: "gone", field: "spec", deletionPolicy: $0) })
     }
 
     static func input(
