@@ -52,7 +52,10 @@ enum InventoryPruning {
                 return [blocker]
             }
         }
-        let losses = observed.dependents + (observed.contents ?? []).sorted().map { "resource \($0)" }
+        let losses = observed.dependents + (observed.contents ?? []).sorted().map { id in
+            // `…/providers/Microsoft.Compute/virtualMachines/vm1` -> `virtualMachines/vm1`.
+            "\(id.split(separator: "/").suffix(2).joined(separator: "/"))"
+        }
         guard Protection.check(address, verb: "delete", impact: impact, cause: cause, losses: losses, input: input, findings: &findings)
         else { return [blocker] }
         let change = Change(

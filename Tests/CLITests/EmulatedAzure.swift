@@ -92,7 +92,7 @@ final class EmulatedAzure: Sendable {
     /// One reconcile pass over `manifests`, narrowed to `targets`.
     func pass(
         _ manifests: String = Repo.example("azure-private-link"), dryRun: Bool = false, detailedExitCode: Bool = false,
-        targets: [String] = EmulatedAzure.azureTargets
+        targets: [String] = EmulatedAzure.azureTargets, allowDestroy: [String] = []
     ) async -> Outcome {
         let console = CapturedConsole()
         let environment = self.environment
@@ -103,7 +103,8 @@ final class EmulatedAzure: Sendable {
                     for: manifests, inventories: inventories, remote: InMemoryRemoteHost(), environment: environment, httpLog: sink)
             },
             store: FileStateStore(directory: stateDirectory), console: console.console())
-        let status = await reconcile.run(.init(manifests: manifests, dryRun: dryRun, detailedExitCode: detailedExitCode, targets: targets))
+        let status = await reconcile.run(.init(
+            manifests: manifests, dryRun: dryRun, detailedExitCode: detailedExitCode, targets: targets, allowDestroy: allowDestroy))
         return Outcome(status: status, out: console.out, err: console.err)
     }
 

@@ -131,7 +131,7 @@ struct ProtectionTests {
         #expect(plan.problems.isEmpty)
         #expect(plan.changes.first { $0.address == Self.group }?.action == .delete)
         #expect(plan.changes.first { $0.address == Self.group }?.disruption == .dataLoss)
-        #expect(plan.warnings.contains { $0.contains("resource ID:BROKER-NODE-1") })
+        #expect(plan.warnings.contains { $0.contains("; ID:BROKER-NODE-1") })
     }
 
     @Test("Replacing a protected resource (a property that cannot change in place) needs the same confirmation")
