@@ -147,7 +147,11 @@ let package = Package(
         .testTarget(
             name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "KafkaSimulator"], swiftSettings: upcoming
         ),
-        .testTarget(name: "KafkaSimulatorTests", dependencies: ["KafkaSimulator", "TestSupport"], swiftSettings: upcoming),
+        .testTarget(
+            name: "KafkaSimulatorTests",
+            dependencies: ["KafkaSimulator", "TestSupport", "KafkaRolling", "KafkaBrokers", "Planning", "ProviderAPI", "ReconcileModel", "RollingRestart"],
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "RollingRestartTests", dependencies: ["RollingRestart", "ReconcileModel", "TestSupport"], swiftSettings: upcoming
         ),

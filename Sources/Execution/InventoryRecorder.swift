@@ -42,7 +42,8 @@ struct InventoryRecorder {
             origin: origin,
             applied: change.after,
             disruption: change.disruption,
-            dependsOn: change.requires
+            dependsOn: change.requires,
+            declaration: existing?.declaration
         )
     }
 }

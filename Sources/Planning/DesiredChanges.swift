@@ -37,10 +37,12 @@ enum DesiredChanges {
         let attributes = AttributeDiff.changes(from: before, to: spec.properties, replaceOn: spec.replaceOn)
         guard !attributes.isEmpty else { return [] }
         let replaces = attributes.contains(where: \.forcesReplacement)
-        guard protectionAllows(spec, before: before, replaces: replaces, attributes: attributes, observed: observed, input: input, findings: &findings)
-        else { return [blocker] }
         let drifted = hasDrifted(entry: entry, observed: observed)
         if drifted { findings.drift.insert(address) }
+        guard protectionAllows(
+            spec, before: before, replaces: replaces, drifted: drifted, attributes: attributes, observed: observed, input: input,
+            findings: &findings)
+        else { return [blocker] }
         if let ports = spec.consumerPorts, !attributes.contains(where: \.forcesReplacement),
             let split = ExpandContract.split(before: before, desired: spec.properties, ports: ports, address: address)
         {
@@ -66,14 +68,15 @@ enum DesiredChanges {
     /// Rule 10 for declared resources: a replace of a protected resource, or an update that drops an element of
     /// a protected collection (a load balancer's frontend), needs `--allow-destroy`.
     private static func protectionAllows(
-        _ spec: ResourceSpec, before: Value, replaces: Bool, attributes: [AttributeChange], observed: ObservedResource,
+        _ spec: ResourceSpec, before: Value, replaces: Bool, drifted: Bool, attributes: [AttributeChange], observed: ObservedResource,
         input: PlanInput, findings: inout PlanFindings
     ) -> Bool {
         let address = spec.address
         if replaces {
             let impact = Protection.impact(of: address, recorded: spec.disruption, input: input)
             return Protection.check(
-                address, verb: "replace", impact: impact, cause: Protection.replaceCause(spec, attributes: attributes),
+                address, verb: "replace", impact: impact,
+                cause: Protection.replaceCause(spec, attributes: attributes, drifted: drifted),
                 losses: observed.dependents, input: input, findings: &findings)
         }
         var allowed = true

@@ -60,10 +60,13 @@ enum Protection {
     }
 
     /// Why a declared resource is replaced: the attributes that force it, and where the manifest declares it.
-    static func replaceCause(_ spec: ResourceSpec, attributes: [AttributeChange]) -> String {
-        let forcing = attributes.filter(\.forcesReplacement).map(\.path)
+    static func replaceCause(_ spec: ResourceSpec, attributes: [AttributeChange], drifted: Bool) -> String {
+        let forcing = attributes.filter(\.forcesReplacement).map(\.path).joined(separator: ", ")
         let at = (spec.declaration?.location ?? spec.source).map { "\($0): " } ?? ""
-        return "\(at)the manifest changes \(forcing.joined(separator: ", ")), which cannot change in place"
+        if drifted {
+            return "\(at)\(forcing) changed outside the reconciler and cannot change back in place"
+        }
+        return "\(at)the manifest changes \(forcing), which cannot change in place"
     }
 
     /// What happens to an inventory entry that left the manifests, and why it left: the policy in force and a

@@ -110,11 +110,12 @@ final class EmulatedAzure: Sendable {
 
     /// Applies until a pass succeeds (at most `limit` passes); returns every pass's outcome.
     func applyUntilConverged(
-        _ manifests: String = Repo.example("azure-private-link"), limit: Int = 3, targets: [String] = EmulatedAzure.azureTargets
+        _ manifests: String = Repo.example("azure-private-link"), limit: Int = 3, targets: [String] = EmulatedAzure.azureTargets,
+        allowDestroy: [String] = []
     ) async -> [Outcome] {
         var outcomes: [Outcome] = []
         while outcomes.count < limit {
-            let outcome = await pass(manifests, targets: targets)
+            let outcome = await pass(manifests, targets: targets, allowDestroy: allowDestroy)
             outcomes.append(outcome)
             if outcome.status == ExitStatus.success { break }
         }
@@ -219,6 +220,11 @@ private struct RecordingHTTPLog: HTTPLogSink {
     let records: EmulatedAzure
     func record(_ entry: HTTPLogRecord) { records.httpRecords.withLock { $0.append(entry) } }
 }
+
+/// The second consumer's exposure under `deletionPolicy: Delete`, and the confirmation its protected resources need.
+let secondConsumerDeleted: (file: String, from: String, to: String) =
+    ("private-link-2.yaml", "  cluster: tidb-kafka\n", "  cluster: tidb-kafka\n  deletionPolicy: Delete\n")
+let secondConsumerAllowance = ["tidb-kafka/azure.privateLinkService/kafka-pls-2", "tidb-kafka/azure.loadBalancer/kafka-lb-2"]
 
 /// A copy of an example's manifests with textual edits, in a temporary directory the caller removes.
 func editedExample(_ name: String, _ edits: [(file: String, from: String, to: String)]) throws -> URL {

@@ -73,11 +73,13 @@ struct ProviderRequestSchemaTests {
 
         // 3. A second exposure (its own LB and PLS, pool associations on the first exposure's NICs), then removed
         //    from the manifests: the reconciler deletes what it created for it and takes the NICs out of its pools.
+        let secondManifests = try editedExample("second-consumer", [secondConsumerDeleted])
+        defer { try? FileManager.default.removeItem(at: secondManifests) }
         let second = try #require(
-            await azure.applyUntilConverged(Repo.example("second-consumer")).last)
+            await azure.applyUntilConverged(secondManifests.path).last)
         #expect(second.status == ExitStatus.success, "\(second)")
         #expect(azure.emulator.resource(id: "\(EmulatedAzure.network)/privateLinkServices/kafka-pls-2") != nil)
-        let removal = try #require(await azure.applyUntilConverged().last)
+        let removal = try #require(await azure.applyUntilConverged(allowDestroy: secondConsumerAllowance).last)
         #expect(removal.status == ExitStatus.success, "\(removal)")
         #expect(removal.out.contains("- tidb-kafka/azure.privateLinkService/kafka-pls-2"), "\(removal)")
         #expect(azure.emulator.resource(id: "\(EmulatedAzure.network)/privateLinkServices/kafka-pls-2") == nil)

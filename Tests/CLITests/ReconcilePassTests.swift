@@ -60,8 +60,16 @@ struct ReconcilePassTests {
         var changed = try #require(world[lb])
         changed.properties = .object(changed.properties.objectValue!.merging(["sku": ["name": "Basic"]]) { $1 })
         world.put(changed)
+        // Restoring the SKU replaces the load balancer, a protected resource: reported as drift, refused without
+        // --allow-destroy, planned with it.
+        let refused = CapturedConsole()
+        #expect(await pass(refused).run(.init(manifests: Repo.example("azure-private-link"), dryRun: true, detailedExitCode: true)) == ExitStatus.error)
+        #expect(refused.out.contains("Objects have changed outside of the reconciler"), "\(refused.out)")
+        #expect(refused.out.contains("sku.name, sku.tier changed outside the reconciler"), "\(refused.out)")
         let console = CapturedConsole()
-        #expect(await pass(console).run(.init(manifests: Repo.example("azure-private-link"), dryRun: true, detailedExitCode: true)) == ExitStatus.changesPending)
+        #expect(await pass(console).run(.init(
+            manifests: Repo.example("azure-private-link"), dryRun: true, detailedExitCode: true,
+            allowDestroy: ["tidb-kafka/azure.loadBalancer/kafka-lb"])) == ExitStatus.changesPending)
         #expect(console.out.contains("Objects have changed outside of the reconciler"), "\(console.out)")
         #expect(console.out.contains("tidb-kafka/azure.loadBalancer/kafka-lb"))
     }
@@ -130,17 +138,19 @@ struct InventoryUpkeepTests {
         let world = emptyWorld()
         let stateDir = temporaryDirectory()
         let store = FileStateStore(directory: stateDir)
-        func run(_ manifests: String, dryRun: Bool = false) async -> (Int32, CapturedConsole) {
+        func run(_ manifests: String, dryRun: Bool = false, allow: [String] = []) async -> (Int32, CapturedConsole) {
             let console = CapturedConsole()
             let status = await ReconcilePass(providers: [world], store: store, console: console.console(), runID: UUID().uuidString)
-                .run(.init(manifests: manifests, dryRun: dryRun))
+                .run(.init(manifests: manifests, dryRun: dryRun, allowDestroy: allow))
             return (status, console)
         }
-        #expect(await run(Repo.example("second-consumer")).0 == ExitStatus.success)
+        let second = try editedExample("second-consumer", [secondConsumerDeleted])
+        defer { try? FileManager.default.removeItem(at: second) }
+        #expect(await run(second.path).0 == ExitStatus.success)
         let pls2 = ResourceAddress(cluster: "tidb-kafka", type: "azure.privateLinkService", name: "kafka-pls-2")
         #expect(world[pls2] != nil)
         // Back to one consumer: the second exposure's LB and PLS go, after the roll that removes EXTERNAL2.
-        let (status, console) = await run(Repo.example("azure-private-link"))
+        let (status, console) = await run(Repo.example("azure-private-link"), allow: secondConsumerAllowance)
         #expect(status == ExitStatus.success, "\(console.err)")
         #expect(console.out.contains("- tidb-kafka/azure.privateLinkService/kafka-pls-2"), "\(console.out)")
         #expect(world[pls2] == nil)

@@ -46,6 +46,10 @@ struct ExecutorFailureTests {
         let world = World(brokers: [])
         _ = try await world.apply(try await world.plan([Fixtures.vnetSpec(), Fixtures.lbSpec()]))
         world.cloud.failNext(Fixtures.lb, ProviderError(.retryable, address: Fixtures.lb, "HTTP 429"))
+        // Its exposure said `deletionPolicy: Delete` (the pass records that in the inventory).
+        var inventory = try #require(try await world.inventories()[Fixtures.cluster])
+        inventory[Fixtures.lb]?.declaration = Declaration(exposure: "gone", field: "spec", deletionPolicy: .delete)
+        try await world.store.saveInventory(inventory)
         let removal = try await world.plan([Fixtures.vnetSpec()])
         #expect(removal.changes.map(\.action) == [.delete])
         let report = try await world.apply(removal)
