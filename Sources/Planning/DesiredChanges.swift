@@ -21,6 +21,9 @@ enum DesiredChanges {
         if address.type == BrokerConfigSemantics.resourceType {
             return brokerDrafts(for: spec, entry: entry, observed: observed, input: input, findings: &findings)
         }
+        if let old = entry?.cloudID, let new = spec.cloudID, old.lowercased() != new.lowercased() {
+            findings.warn("\(address) moves from \(old) to \(new): it is created there; the old one is left running and is no longer managed")
+        }
 
         guard let observed else {
             let reason: ChangeReason = entry == nil ? .missing : .drifted

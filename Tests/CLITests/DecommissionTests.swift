@@ -110,6 +110,8 @@ struct DecommissionTests {
         #expect(orphan.status == ExitStatus.success, "\(orphan)")
         #expect(orphan.out.contains("~> tidb-kafka/azure.resourceGroup/kafka-pls-rg"), "\(orphan)")
         #expect(!orphan.out.contains("- tidb-kafka/azure.resourceGroup/kafka-pls-rg\n"), "\(orphan)")
+        #expect(orphan.out.contains("tidb-kafka/azure.virtualMachine/broker-node-1 moves from "), "\(orphan)")
+        #expect(orphan.out.contains("the old one is left running and is no longer managed"), "\(orphan)")
     }
 
     @Test("""
