@@ -13,6 +13,12 @@ struct BrokerEndToEndTests {
         var text = before.replacing("node.id=1", with: "node.id=\(id)")
             .replacing("advertised.listeners=INTERNAL://10.1.0.4:9092", with: "advertised.listeners=INTERNAL://\(ips[id - 1]):9092")
         for (i, ip) in ips.enumerated() { text = text.replacing("10.1.0.\(4 + i):29092", with: "\(ip):29092") }
+        // The quorum the datacenter's VMs were formatted with: exactly its controllers (a static quorum's voters
+        // are never rewritten by the reconciler).
+        let voters = ips.enumerated().map { "\($0.offset + 1)@\($0.element):29092" }.joined(separator: ",")
+        text = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasPrefix("controller.quorum.voters=") ? "controller.quorum.voters=\(voters)" : String(line)
+        }.joined(separator: "\n")
         return text.replacing("kafka-prod-1", with: "kafka-prod-\(id)")
     }
 
@@ -21,7 +27,9 @@ struct BrokerEndToEndTests {
         let dir = temporaryDirectory()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var brokers = dc.vms.enumerated().map { "    - {nodeId: \($0.offset + 1), name: kafka-prod-\($0.offset + 1), address: \($0.element.ip), zone: \"\($0.offset + 1)\"}" }
-        if let extraBroker { brokers.append("    - {nodeId: 9, name: kafka-prod-9, address: \(extraBroker), zone: \"1\"}") }
+        if let extraBroker {
+            brokers.append("    - {nodeId: 9, name: kafka-prod-9, address: \(extraBroker), zone: \"1\", processRoles: [broker]}")
+        }
         let jump = dc.jumpHost.map { "\n    jumpHost: \($0)" } ?? ""
         try """
             apiVersion: reconcile.kafka/v1alpha1
