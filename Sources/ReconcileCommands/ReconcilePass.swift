@@ -97,6 +97,14 @@ public struct ReconcilePass: Sendable {
             console.err("error: cannot read state: \(error)\n")
             return ExitStatus.error
         }
+        let unmatched = TargetScope.unmatched(options.targets, desired: desired.resources, inventories: inventories)
+        if !unmatched.isEmpty {
+            let list = unmatched.map { "--target \($0)" }.joined(separator: ", ")
+            console.err("error: \(list) \(unmatched.count == 1 ? "matches" : "match") no address in the manifests or the state "
+                + "(addresses are CLUSTER/TYPE/NAME, e.g. \(desired.resources.first?.address.description ?? "tidb-kafka/azure.loadBalancer/kafka-lb"); "
+                + "a prefix selects everything below it, `*` matches one segment)\n")
+            return ExitStatus.error
+        }
         var warnings: [String] = []
         if let stored = try? await store.clusters() {
             for orphan in stored where !clusters.contains(orphan) {
