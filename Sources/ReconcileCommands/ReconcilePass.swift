@@ -113,8 +113,11 @@ public struct ReconcilePass: Sendable {
         }
         let scopedDesired = scope.desired
         let scopedInventories = inventories.mapValues(scope.inventory)
-        let observed = await Observation(providers: providers, concurrency: observeConcurrency)
+        let outcome = await Observation(providers: providers, concurrency: observeConcurrency)
             .observe(desired: scopedDesired, inventories: scopedInventories)
+        let observed = outcome.observed
+        // A provider that could observe nothing is explained once here; each of its addresses says a few words.
+        for failure in outcome.failures { console.err("error: \(failure)\n") }
         var plan = Planner.plan(PlanInput(
             desired: scopedDesired, observed: observed, inventories: scopedInventories,
             pendingRestarts: PendingRestarts.from(journals: journals).filter { scope.contains($0.key) }, targets: options.targets))
@@ -122,6 +125,7 @@ public struct ReconcilePass: Sendable {
         plan = plan.leavingRestartsToOperator(in: manual)
         plan = await orderingRestarts(plan, providers: providers)
         plan.warnings += warnings
+        plan.errors = outcome.failures.map(\.description)
         render(plan, options)
 
         if !plan.problems.isEmpty {
