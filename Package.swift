@@ -159,7 +159,7 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "ReconcileCommands", "ReconcileModel", "TestSupport", "KafkaClient", "KafkaProtocol", "ArmEmulator",
-                "KafkaSimulator", "ServerProperties", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KafkaSimulator", "ServerProperties", "Manifests", "DesiredState", "FileStateStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
         ),
