@@ -161,7 +161,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ReconcileCommands", "ReconcileModel", "TestSupport", "KafkaClient", "KafkaProtocol", "ArmEmulator"],
+            dependencies: [
+                "ReconcileCommands", "ReconcileModel", "TestSupport", "KafkaClient", "KafkaProtocol", "ArmEmulator",
+                "KafkaSimulator", "ServerProperties", "Manifests", "DesiredState", "FileStateStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: upcoming
         ),
     ]

@@ -22,8 +22,8 @@ Contract
      of all branches are merged into the composite, which is closed, and the branches are left open;
   3. the envelope fields `name`, `type`, `apiVersion` are injected from the request (a body that carries a
      different value fails); the template-only `resources` (nested child resources) is removed;
-  4. `location` is required for tracked resources (all but subnets and private endpoint connections);
-     resource groups do not require `properties` (read-only in REST, required only by the template schema).
+  4. `location` is required for tracked resources (all but subnets and private endpoint connections); every
+     other `required` of the template schema stands (a resource group's PUT carries `properties`, even if `{}`).
   PATCH: Network resources accept only `{tags}` (PLS, subnets and PLS connections have no PATCH); resource groups
   `{tags, managedBy, properties}`; virtual machines the PUT schema without `location`; nothing is required.
 - Output: one line per request, `OK` or `FAIL` followed by one line per error: the JSON path of the offending field

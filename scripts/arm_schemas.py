@@ -216,7 +216,7 @@ class SchemaSet:
             document = self.documents[provider]
             top = copy.deepcopy(document[group][definition])
             top["properties"].pop("resources", None)
-            required = [r for r in top.get("required", []) if not (definition == "resourceGroups" and r == "properties")]
+            required = list(top.get("required", []))
             if tracked and "location" not in required:
                 required.append("location")
             top["required"] = required

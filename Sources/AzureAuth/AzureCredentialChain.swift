@@ -11,8 +11,8 @@ import Synchronization
 ///   as they are).
 /// - A credential that is configured but ``AzureCredentialError/Kind/failed`` ends the search
 ///   (as in azure-identity): a wrong secret must not silently fall through to another identity.
-/// - When nothing yields a token, one ``AzureCredentialChainError`` lists every credential tried
-///   and its reason (never a secret).
+/// - When nothing yields a token, one ``AzureCredentialChainError`` lists every credential of the
+///   chain: each one tried with its reason (never a secret), and those left untried after a failure.
 /// - Cancellation is rethrown at once. No caching: wrap the chain in a ``TokenCache``.
 public final class AzureCredentialChain: AccessTokenProvider {
     public let credentials: [any AzureCredential]
@@ -63,6 +63,7 @@ public final class AzureCredentialChain: AccessTokenProvider {
             return try await credentials[index].token(for: scope)
         }
         var attempts: [AzureCredentialError] = []
+        var stoppedAt: Int?
         for (index, credential) in credentials.enumerated() {
             do {
                 let token = try await credential.token(for: scope)
@@ -70,17 +71,22 @@ public final class AzureCredentialChain: AccessTokenProvider {
                 return token
             } catch let error as AzureCredentialError {
                 attempts.append(error)
-                if error.kind == .failed { break }
+                if error.kind == .failed {
+                    stoppedAt = index
+                    break
+                }
             } catch let error as HTTPTransportError where error == .cancelled {
                 throw error
             } catch let error as CancellationError {
                 throw error
             } catch {
                 attempts.append(.failed(credential.name, "unexpected \(type(of: error))"))
+                stoppedAt = index
                 break
             }
             if Task.isCancelled { throw CancellationError() }
         }
-        throw AzureCredentialChainError(attempts: attempts)
+        let notTried = stoppedAt.map { credentials[($0 + 1)...].map(\.name) } ?? []
+        throw AzureCredentialChainError(attempts: attempts, notTried: notTried)
     }
 }

@@ -33,22 +33,31 @@ public struct AzureCredentialError: Error, Sendable, Hashable, CustomStringConve
     public var description: String { "\(credential) \(kind.rawValue): \(reason)" }
 }
 
-/// Every credential of an ``AzureCredentialChain`` that was tried, and why none produced a token.
+/// Every credential of an ``AzureCredentialChain`` and why none produced a token: each one tried with its
+/// reason, then the ones not tried because the chain stopped at a configured credential that failed.
 public struct AzureCredentialChainError: Error, Sendable, Hashable, CustomStringConvertible {
     /// One entry per credential tried, in chain order.
     public var attempts: [AzureCredentialError]
+    /// The names of the credentials after the failed one, in chain order (empty when every one was tried).
+    public var notTried: [String]
 
-    public init(attempts: [AzureCredentialError]) {
+    public init(attempts: [AzureCredentialError], notTried: [String] = []) {
         self.attempts = attempts
+        self.notTried = notTried
     }
 
+    /// A header line, then one `  - NAME KIND: REASON` line per credential of the chain.
     public var description: String {
-        let stoppedEarly = attempts.last?.kind == .failed
-        var text = stoppedEarly
+        let stoppedAt = attempts.last.flatMap { $0.kind == .failed ? $0.credential : nil }
+        var text = stoppedAt != nil
             ? "Azure authentication failed:"
             : "no Azure credential is available; configure one of them:"
         for attempt in attempts {
             text += "\n  - \(attempt)"
+        }
+        for name in notTried {
+            text += "\n  - \(name) not tried: the chain stops at a configured credential that fails (\(stoppedAt ?? "?")), "
+                + "so that a broken configuration is never silently replaced by another identity"
         }
         return text
     }

@@ -6,7 +6,8 @@ public import KafkaProtocol
 /// request's version from that answer (`min(clientMax, brokerMax)`, if `>= max(clientMin, brokerMin)`). A failed
 /// connection is dropped and reopened by the next call. A request that fails on a *reused* connection because the
 /// peer closed it (e.g. the broker restarted since) is retried once on a fresh connection; on a fresh connection
-/// an EOF right after the request means "unsupported version".
+/// an EOF right after the request means "unsupported version", except for ApiVersions v0, which every broker
+/// answers: a peer that closes that too is `noKafkaAnswer` (no broker behind a listener that accepts connections).
 public actor KafkaClient {
     public nonisolated let host: String
     public nonisolated let port: Int
@@ -35,7 +36,8 @@ public actor KafkaClient {
 
     /// ApiVersions, sent as v3. On `UNSUPPORTED_VERSION` it retries with the broker's advertised ApiVersions maximum
     /// (capped below the refused version) or v0; if the broker closes the connection instead, it reconnects and
-    /// retries with v0. The answer is cached for version negotiation on this connection.
+    /// retries with v0, and a peer that closes that connection too throws `noKafkaAnswer`. The answer is cached
+    /// for version negotiation on this connection.
     public func apiVersions() async throws(KafkaClientError) -> ApiVersionsResponse {
         let (connection, _) = try await currentConnection()
         return try await negotiateApiVersions(on: connection, refresh: true).response
@@ -133,7 +135,7 @@ public actor KafkaClient {
                 return try await send(try build(version), on: negotiated)
             } catch {
                 // A reused connection may have been closed by a broker restart since its last request.
-                let peerClosed = error == .connectionClosed || error.closedVersion != nil
+                let peerClosed = error.isConnectionClosed || error.closedVersion != nil
                 guard reused, attempt == 1, peerClosed else { throw error }
             }
         }
@@ -153,9 +155,17 @@ public actor KafkaClient {
             response = try await send(request, on: connection)
         } catch .unsupportedVersion(api: .apiVersions, version: request.version) {
             // Closed right after the request: a broker rejecting v3 that way (retry v0), or, on a connection that
-            // served requests before, more likely a restarted broker (retry v3).
+            // served requests before, more likely a restarted broker (retry v3). Closed again: every broker answers
+            // v0, so nothing speaking Kafka is there (a load balancer or proxy in front of a broker that is down).
             (current, _) = try await currentConnection()
-            response = try await send(apiVersionsRequest(version: reused ? request.version : 0), on: current)
+            let retry: Int16 = reused ? request.version : 0
+            do throws(KafkaClientError) {
+                response = try await send(apiVersionsRequest(version: retry), on: current)
+            } catch .unsupportedVersion(api: .apiVersions, version: retry) {
+                let tried = retry == 0 ? "\(ApiKey.apiVersions) v\(request.version), then v0 on a new connection"
+                    : "\(ApiKey.apiVersions) v\(request.version) on two connections"
+                throw .noKafkaAnswer(peer: current.peer, tried: tried)
+            }
         }
         if response.errorCode == .unsupportedVersion {
             let fallback = response.fallbackVersion(requested: request.version)
@@ -215,6 +225,11 @@ public actor KafkaClient {
 }
 
 extension KafkaClientError {
+    /// Whether the connection was closed by the peer (or already closed).
+    var isConnectionClosed: Bool {
+        if case .connectionClosed = self { true } else { false }
+    }
+
     /// The version of an `unsupportedVersion` raised because the peer closed the connection after the request.
     var closedVersion: Int16? {
         if case .unsupportedVersion(_, let version?) = self { version } else { nil }

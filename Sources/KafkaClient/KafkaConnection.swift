@@ -75,13 +75,19 @@ public actor KafkaConnection {
                 address: target.address, port: target.port, timeout: options.connectTimeout)
             return .success((socket, target.address, target.port))
         } catch {
-            let detail = error == .timedOut ? "connect timed out after \(options.connectTimeout)" : error.detail
+            let mapped = target.address != host || target.port != port
+            let detail = error.connectDetail(timeout: options.connectTimeout)
             return .failure(
-                .connectFailed(host: host, port: port, detail: "\(target.address):\(target.port): \(detail)"))
+                .connectFailed(host: host, port: port, detail: mapped ? "dialled \(target.address):\(target.port): \(detail)" : detail))
         }
     }
 
     public nonisolated var isClosed: Bool { socket.isClosed }
+
+    /// `host:port` as given, plus the address dialled when the dialer mapped it elsewhere: for messages.
+    public nonisolated var peer: String {
+        address == host && addressPort == port ? "\(host):\(port)" : "\(host):\(port) (dialled \(address):\(addressPort))"
+    }
 
     /// Closes the connection; a request in flight fails with `connectionClosed`.
     public nonisolated func close() {
@@ -99,7 +105,7 @@ public actor KafkaConnection {
     /// EOF before the first byte of the response is reported as `unsupportedVersion(api, version)`: that is how a
     /// broker rejects a version it does not know (for every API but ApiVersions).
     public func send<R: KafkaRequest>(_ request: R) async throws(KafkaClientError) -> R.Response {
-        guard !socket.isClosed else { throw .connectionClosed }
+        guard !socket.isClosed else { throw .connectionClosed(peer: peer, request: nil) }
         lastCorrelationID = lastCorrelationID == Int32.max ? 0 : lastCorrelationID + 1
         let correlationID = lastCorrelationID
         let frame: [UInt8]
@@ -115,8 +121,7 @@ public actor KafkaConnection {
         do throws(KafkaClientError) {
             if Task.isCancelled { throw .cancelled }
             let payload = try result.mapError { failure in
-                failure.clientError(
-                    api: R.apiKey, version: request.version, peer: "\(host):\(port)", timeout: options.requestTimeout)
+                failure.clientError(api: R.apiKey, version: request.version, peer: peer, timeout: options.requestTimeout)
             }.get()
             // Every response header starts with the correlation id: check it before trusting the body's layout.
             var header = ByteReader(payload.prefix(4))
@@ -181,7 +186,7 @@ private enum ExchangeFailure: Error {
         case .read(.closed, false):
             .unsupportedVersion(api: api, version: version)
         case .write(.closed), .read(.closed, true), .write(.failed), .read(.failed, _):
-            .connectionClosed
+            .connectionClosed(peer: peer, request: "\(api) v\(version)")
         case .protocol(let error):
             .protocol(error)
         }

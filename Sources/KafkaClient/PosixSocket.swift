@@ -15,6 +15,17 @@ enum SocketFailure: Error, Equatable {
         case .failed(let code, let operation): "\(operation): \(String(cString: strerror(code)))"
         }
     }
+
+    /// What a failed connect means, in the words of a person checking why a broker cannot be reached.
+    func connectDetail(timeout: Duration) -> String {
+        switch self {
+        case .timedOut: "connect timed out after \(timeout) (no answer at all: the host is down or a firewall drops the packets)"
+        case .failed(ECONNREFUSED, _): "connection refused (nothing listens there)"
+        case .failed(EHOSTUNREACH, _): "host unreachable"
+        case .failed(ENETUNREACH, _): "network unreachable"
+        case .failed, .closed: detail
+        }
+    }
 }
 
 /// A non-blocking IPv4 TCP socket driven with `poll` deadlines.

@@ -71,10 +71,13 @@ public struct ClusterVerifier: Sendable {
         }
         var sections: [VerificationReport.Section] = []
         let internalExpected = Dictionary(cluster.brokers.map { ($0.id, "\($0.internalHost):\($0.internalPort)") }, uniquingKeysWith: { a, _ in a })
-        let internalSection = await section(listener: "INTERNAL", port: { $0.internalPort }, expected: internalExpected, note: note)
+        let internalSection = await section(
+            listener: "INTERNAL", port: { $0.internalPort }, expected: internalExpected, reachabilityFails: true, note: note)
         sections.append(internalSection)
         for exposure in cluster.exposures {
-            sections.append(await section(listener: exposure.listenerName, port: { _ in exposure.listenerPort }, expected: exposure.expected, note: note))
+            sections.append(await section(
+                listener: exposure.listenerName, port: { _ in exposure.listenerPort }, expected: exposure.expected,
+                reachabilityFails: false, note: note))
             for broker in cluster.brokers {
                 guard let advertised = exposure.expected[broker.id] else { continue }
                 await probeIdentity(broker: broker.id, endpoint: advertised, via: "advertised \(advertised)", note: note)
@@ -89,8 +92,15 @@ public struct ClusterVerifier: Sendable {
 
     /// Bootstraps through the first broker that answers on `listener` and checks the broker list against
     /// `expected`; then dials every listed endpoint with ApiVersions, as the runbook's tool does.
+    ///
+    /// With `reachabilityFails` (INTERNAL), a listed endpoint that cannot be reached (refused, unreachable, timed
+    /// out, closed without answering) fails its broker: being listed by another broker proves registration, not
+    /// that clients can talk to it. An exposure's endpoints are advertised names, usually resolvable only on the
+    /// consumer's side; each is dialled again by the identity probes, which fail the broker (or note an
+    /// unresolvable name), so the line alone decides nothing there.
     private func section(
-        listener: String, port: (RollingCluster.Broker) -> Int, expected: [Int: String], note: (Int, String, Bool) -> Void
+        listener: String, port: (RollingCluster.Broker) -> Int, expected: [Int: String], reachabilityFails: Bool,
+        note: (Int, String, Bool) -> Void
     ) async -> VerificationReport.Section {
         for bootstrap in cluster.brokers {
             let client = KafkaClient(host: bootstrap.internalHost, port: port(bootstrap), dialer: dialer, options: Self.options)
@@ -99,9 +109,19 @@ public struct ClusterVerifier: Sendable {
             guard let metadata else { continue }
             var lines: [VerificationReport.Line] = []
             let listed = Dictionary(metadata.brokers.map { (Int($0.nodeID), $0) }, uniquingKeysWith: { a, _ in a })
+            var unreachable: [Int: String] = [:]
             for broker in metadata.brokers.sorted(by: { $0.nodeID < $1.nodeID }) {
                 let node = "\(broker.host):\(broker.port) (id: \(broker.nodeID) rack: \(broker.rack ?? "null"))"
-                lines.append(.init(node: node, result: await apiVersions(host: broker.host, port: Int(broker.port))))
+                switch await apiVersions(host: broker.host, port: Int(broker.port)) {
+                case .success(let count):
+                    lines.append(.init(node: node, result: "OK (\(count) APIs)"))
+                case .failure(let error):
+                    lines.append(.init(node: node, result: "ERROR: \(error)"))
+                    unreachable[Int(broker.nodeID)] = "\(listener): \(broker.host):\(broker.port) cannot be reached: \(error)"
+                }
+            }
+            if reachabilityFails {
+                for (id, finding) in unreachable.sorted(by: { $0.key < $1.key }) { note(id, finding, true) }
             }
             for (id, want) in expected.sorted(by: { $0.key < $1.key }) {
                 guard let got = listed[id] else {
@@ -118,14 +138,14 @@ public struct ClusterVerifier: Sendable {
         return .init(listener: listener, bootstrap: "-", lines: [])
     }
 
-    private func apiVersions(host: String, port: Int) async -> String {
+    /// ApiVersions to `host:port`: the number of APIs the broker advertises, or why it could not be asked.
+    private func apiVersions(host: String, port: Int) async -> Result<Int, KafkaClientError> {
         let client = KafkaClient(host: host, port: port, dialer: dialer, options: Self.options)
         defer { Task { await client.close() } }
         do {
-            let response = try await client.apiVersions()
-            return "OK (\(response.apiKeys.count) APIs)"
+            return .success(try await client.apiVersions().apiKeys.count)
         } catch {
-            return "ERROR: \(error)"
+            return .failure(error)
         }
     }
 

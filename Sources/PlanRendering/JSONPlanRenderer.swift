@@ -5,7 +5,7 @@ public import ReconcileModel
 /// versioning rules, in `docs/plan-json.md`.
 ///
 /// The output is stable: object keys are sorted everywhere, changes keep the plan (execution) order, drift,
-/// problems and warnings keep the planner's order, and integers stay integers. Rendering the same plan twice
+/// problems, warnings and errors keep the planner's (and pass's) order, and integers stay integers. Rendering the same plan twice
 /// gives byte-identical text. Sensitive attribute values are replaced by the string `"(sensitive)"` in
 /// `attributes` and in each change's full `before` and `after`.
 ///
@@ -13,7 +13,7 @@ public import ReconcileModel
 public struct JSONPlanRenderer: Sendable {
     /// The schema version written as `format_version`. Minor versions only add fields; a major version bump
     /// means a field was removed or changed meaning.
-    public static let formatVersion = "1.0"
+    public static let formatVersion = "1.1"
 
     public init() {}
 
@@ -49,6 +49,7 @@ public struct JSONPlanRenderer: Sendable {
                 .object(["address": .string(problem.address.description), "message": .string(problem.message)])
             }),
             "warnings": .array(plan.warnings.map(Value.string)),
+            "errors": .array(plan.errors.map(Value.string)),
             "observations": .array(plan.observations.map { o in
                 .object(["address": .string(o.address.description), "notes": .array(o.notes.map(Value.string))])
             }),

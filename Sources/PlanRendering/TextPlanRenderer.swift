@@ -6,8 +6,9 @@ public import ReconcileModel
 ///
 /// 1. `Objects have changed outside of the reconciler:` with one `  # ADDRESS has changed` line per drifted
 ///    address (what the reconciler noticed, before what it will do about it).
-/// 2. `Reconciler will perform the following actions:`, or `No changes. The real world matches the manifests.`
-///    when the plan is empty.
+/// 2. `Reconciler will perform the following actions:`, or, when the plan is empty: `No changes. The real world
+///    matches the manifests.` only when the plan is complete and has no problems; a partial plan (`--target`)
+///    says it is partial instead, and one with problems says they must be resolved first.
 /// 3. One `Cluster NAME:` heading per cluster, clusters in order of first appearance, followed by that cluster's
 ///    change blocks in plan order (the plan order is the execution order: changes are never re-sorted).
 /// 4. `Observed (read-only, shown for information):` with `  # ADDRESS` and the address's notes indented below
@@ -53,9 +54,12 @@ public struct TextPlanRenderer: Sendable {
                 sections.append([style.bold("Cluster \(cluster):")])
                 sections += blocks(for: changes, style: style)
             }
-        } else if plan.problems.isEmpty {
+        } else if plan.problems.isEmpty && plan.isComplete {
             sections.append([style.apply(.bold, .green, to: "No changes.") + " "
                 + style.bold("The real world matches the manifests.")])
+        } else if plan.problems.isEmpty {
+            sections.append([style.bold("This plan is partial and has no changes:")
+                + " only part of the real world was compared with the manifests (see the warnings)."])
         } else {
             sections.append([style.bold("No changes could be planned; the problems below must be resolved first.")])
         }

@@ -34,11 +34,15 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
     public var kind: Kind
     public var address: ResourceAddress?
     public var message: String
+    /// A few words for places that repeat the failure per address while `message` is shown once (a provider
+    /// that cannot observe anything: "Azure credentials unavailable"); nil when there is none.
+    public var summary: String?
 
-    public init(_ kind: Kind, address: ResourceAddress? = nil, _ message: String) {
+    public init(_ kind: Kind, address: ResourceAddress? = nil, _ message: String, summary: String? = nil) {
         self.kind = kind
         self.address = address
         self.message = message
+        self.summary = summary
     }
 
     public var description: String { message }

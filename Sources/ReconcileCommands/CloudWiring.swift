@@ -34,7 +34,8 @@ public enum CloudWiring {
         do {
             endpoints = try AzureEndpoints.fromEnvironment(environment)
         } catch {
-            return UnavailableProvider(types: AzureResourceProvider.types, reason: "Azure endpoints: \(error)")
+            return UnavailableProvider(
+                types: AzureResourceProvider.types, reason: "Azure endpoints: \(error)", summary: "Azure endpoint settings invalid")
         }
         let curl = CurlTransport(configuration: .init(maxConnections: armConcurrency))
         let policy = retryPolicy(environment: environment)
@@ -64,14 +65,17 @@ public enum CloudWiring {
 struct UnavailableProvider: ResourceProvider {
     let resourceTypes: Set<String>
     let reason: String
+    /// What each address says, pointing at `reason` (reported once).
+    let summary: String
 
-    init(types: Set<String>, reason: String) {
+    init(types: Set<String>, reason: String, summary: String) {
         self.resourceTypes = types
         self.reason = reason
+        self.summary = summary
     }
 
     func observe(desired: [ResourceSpec], inventory: [Inventory.Entry]) async throws -> [ObservedResource] {
-        throw ProviderError(.terminal, reason)
+        throw ProviderError(.terminal, reason, summary: summary)
     }
 
     func apply(_ change: Change) async throws -> ObservedResource? {

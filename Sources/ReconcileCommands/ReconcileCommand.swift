@@ -5,6 +5,11 @@ import ProviderAPI
 import Foundation
 
 /// `reconcile`: one pass over the manifests. With `--dry-run` it only plans; without, it applies.
+///
+/// Options: `--manifests`, `--state`, `--output` and `--resolve` are option groups the subcommands that take them
+/// declare too, so their values reach those subcommands (see `SharedOptions.swift`); the pass's own options are
+/// `PassOptions`. A subcommand refuses every root option it does not take (`RootOptionCheck`), instead of
+/// silently ignoring it.
 public struct ReconcileCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "reconcile",
@@ -20,69 +25,71 @@ public struct ReconcileCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [ValidateCommand.self, RenderCommand.self, VerifyCommand.self, StateCommand.self])
 
-    @OptionGroup public var paths: PathOptions
+    @OptionGroup public var manifests: ManifestsOption
+    @OptionGroup public var stateDirectory: StateOption
+    @OptionGroup public var pass: PassOptions
+    @OptionGroup public var output: OutputOption
+    @OptionGroup public var resolve: ResolveOption
 
+    public init() {}
+
+    public func run() async throws {
+        let dialer = try ResolveTable(resolve.resolve).dialer
+        let httpLog = ConsoleHTTPLog(everything: pass.logHttp, console: .standard)
+        // The per-cluster bound (`ssh.maxConcurrentHosts`) is applied by the broker provider; this is only a ceiling.
+        let ssh = OpenSSHRemoteHost(maxConcurrentHosts: 256)
+        let remote: any RemoteHost = pass.localHosts.map { LocalRemoteHost(root: $0) } ?? ssh
+        let reconcilePass = ReconcilePass(
+            providers: { ProviderRegistry.standard(
+                for: $0, inventories: $1, remote: remote, dialer: dialer, httpLog: httpLog) },
+            store: FileStateStore(directory: URL(fileURLWithPath: stateDirectory.state)),
+            console: .standard)
+        let status = await reconcilePass.run(.init(
+            manifests: manifests.manifests, dryRun: pass.dryRun, detailedExitCode: pass.detailedExitcode,
+            output: output.output.format, targets: pass.target, allowDestroy: pass.allowDestroy))
+        await ssh.shutdown()
+        if status != ExitStatus.success { throw ExitCode(status) }
+    }
+}
+
+/// The options only the root pass takes; no subcommand declares this group, and each refuses its options.
+public struct PassOptions: ParsableArguments, Sendable {
     @Flag(name: .long, help: "Plan only: take no lock, write nothing, change nothing anywhere.")
     public var dryRun = false
 
     @Flag(name: .long, help: "Exit 2 when the plan has changes (0 when it has none).")
     public var detailedExitcode = false
 
-    @Option(name: .long, help: "Plan output format: text or json.")
-    public var output: OutputFormatArgument = .text
+    @Option(name: .long, help: ArgumentHelp(
+        "Limit the plan to matching addresses (CLUSTER[/TYPE[/NAME]], `*` matches one segment) and what they depend on. "
+            + "Repeatable; a selector that matches nothing is an error.", valueName: "address"))
+    public var target: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Reach brokers through a local stand-in for SSH: host H is the directory DIR/H (the sandbox).", visibility: .hidden))
-    public var localHosts: String?
-
-    @Option(name: .long, help: "Reach a Kafka listener or advertised name at another address, like curl's --resolve: HOST:PORT=ADDRESS:PORT (repeatable): a tunnel to the brokers, or (verify) an advertised name before DNS has it.")
-    public var resolve: [String] = []
+    @Option(name: .long, help: ArgumentHelp(
+        "Confirm, for this run only, deleting or replacing a protected resource (a VM, resource group, NIC, load balancer "
+            + "or its frontend, Private Link Service, instance, forwarding rule or service attachment): an address or a "
+            + "pattern (CLUSTER[/TYPE[/NAME]], `*` matches one segment). Repeatable.", valueName: "address"))
+    public var allowDestroy: [String] = []
 
     @Flag(name: .long, help: "Print every cloud API request (method, path, status, duration, request id) to stderr; by default only retried or failed ones.")
     public var logHttp = false
 
-    @Option(name: .long, help: "Limit the plan to matching addresses (CLUSTER[/TYPE[/NAME]], `*` matches one segment) and what they depend on. Repeatable.")
-    public var target: [String] = []
-
-    @Option(name: .long, help: "Confirm, for this run only, deleting or replacing a protected resource (a VM, resource group, load balancer or its frontend, Private Link Service, instance, forwarding rule or service attachment): ADDRESS or a pattern (CLUSTER/TYPE/NAME, `*` matches one segment). Repeatable.")
-    public var allowDestroy: [String] = []
+    @Option(name: .long, help: ArgumentHelp("Reach brokers through a local stand-in for SSH: host H is the directory DIR/H (the sandbox).", visibility: .hidden))
+    public var localHosts: String?
 
     public init() {}
 
-    public func validate() throws { _ = try ResolveTable(resolve) }
-
-    public func run() async throws {
-        let dialer = try ResolveTable(resolve).dialer
-        let httpLog = ConsoleHTTPLog(everything: logHttp, console: .standard)
-        // The per-cluster bound (`ssh.maxConcurrentHosts`) is applied by the broker provider; this is only a ceiling.
-        let ssh = OpenSSHRemoteHost(maxConcurrentHosts: 256)
-        let remote: any RemoteHost = localHosts.map { LocalRemoteHost(root: $0) } ?? ssh
-        let pass = ReconcilePass(
-            providers: { ProviderRegistry.standard(
-                for: $0, inventories: $1, remote: remote, dialer: dialer, httpLog: httpLog) },
-            store: FileStateStore(directory: URL(fileURLWithPath: paths.state)),
-            console: .standard)
-        let status = await pass.run(.init(
-            manifests: paths.manifests, dryRun: dryRun, detailedExitCode: detailedExitcode,
-            output: output.format, targets: target, allowDestroy: allowDestroy))
-        await ssh.shutdown()
-        if status != ExitStatus.success { throw ExitCode(status) }
+    /// The spelling of each of these options that the command line gave.
+    var given: [String] {
+        var names: [String] = []
+        if dryRun { names.append("--dry-run") }
+        if detailedExitcode { names.append("--detailed-exitcode") }
+        if !target.isEmpty { names.append("--target") }
+        if !allowDestroy.isEmpty { names.append("--allow-destroy") }
+        if logHttp { names.append("--log-http") }
+        if localHosts != nil { names.append("--local-hosts") }
+        return names
     }
-}
-
-/// Where manifests are read from and state is kept.
-public struct PathOptions: ParsableArguments {
-    @Option(name: .long, help: "Directory of manifests (YAML), loaded recursively.")
-    public var manifests = "manifests"
-
-    @Option(name: .long, help: "Directory of the reconciler's state (locks, inventory, journal).")
-    public var state = "state"
-
-    public init() {}
-}
-
-public enum OutputFormatArgument: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case text, json
-    var format: ReconcilePass.OutputFormat { self == .json ? .json : .text }
 }
 
 /// The executable's entry point (keeps the executable free of argument-parsing imports).

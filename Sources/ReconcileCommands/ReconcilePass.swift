@@ -102,6 +102,14 @@ public struct ReconcilePass: Sendable {
             console.err("error: cannot read state: \(error)\n")
             return ExitStatus.error
         }
+        let unmatched = TargetScope.unmatched(options.targets, desired: desired.resources, inventories: inventories)
+        if !unmatched.isEmpty {
+            let list = unmatched.map { "--target \($0)" }.joined(separator: ", ")
+            console.err("error: \(list) \(unmatched.count == 1 ? "matches" : "match") no address in the manifests or the state "
+                + "(addresses are CLUSTER/TYPE/NAME, e.g. \(desired.resources.first?.address.description ?? "tidb-kafka/azure.loadBalancer/kafka-lb"); "
+                + "a prefix selects everything below it, `*` matches one segment)\n")
+            return ExitStatus.error
+        }
         let providers = self.providers(manifests, clusters.compactMap { inventories[$0] })
         var warnings: [String] = []
         if let stored = try? await store.clusters() {
@@ -111,8 +119,11 @@ public struct ReconcilePass: Sendable {
         }
         let scopedDesired = scope.desired
         let scopedInventories = inventories.mapValues(scope.inventory)
-        let observed = await Observation(providers: providers, concurrency: observeConcurrency)
+        let outcome = await Observation(providers: providers, concurrency: observeConcurrency)
             .observe(desired: scopedDesired, inventories: scopedInventories)
+        let observed = outcome.observed
+        // A provider that could observe nothing is explained once here; each of its addresses says a few words.
+        for failure in outcome.failures { console.err("error: \(failure)\n") }
         var plan = Planner.plan(PlanInput(
             desired: scopedDesired, observed: observed, inventories: scopedInventories,
             pendingRestarts: PendingRestarts.from(journals: journals).filter { scope.contains($0.key) }, targets: options.targets,
@@ -123,6 +134,7 @@ public struct ReconcilePass: Sendable {
         plan = plan.leavingRestartsToOperator(in: manual)
         plan = await orderingRestarts(plan, providers: providers)
         plan.warnings += warnings
+        plan.errors = outcome.failures.map(\.description)
         render(plan, options)
 
         if !plan.problems.isEmpty {

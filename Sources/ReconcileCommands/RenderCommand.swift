@@ -9,7 +9,7 @@ struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render", abstract: "Print a broker's server.properties settings as the reconciler would write them.")
 
-    @OptionGroup var paths: PathOptions
+    @OptionGroup var manifests: ManifestsOption
 
     @Option(name: .long, help: "KafkaCluster name.")
     var cluster: String
@@ -17,8 +17,12 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .long, help: "Broker node id.")
     var broker: Int
 
+    @ParentCommand var root: ReconcileCommand
+
+    func validate() throws { try RootOptionCheck.refuse(root, in: "render", taking: [.manifests]) }
+
     func run() throws {
-        let status = Self.render(manifests: paths.manifests, cluster: cluster, broker: broker, console: .standard)
+        let status = Self.render(manifests: manifests.manifests, cluster: cluster, broker: broker, console: .standard)
         if status != ExitStatus.success { throw ExitCode(status) }
     }
 

@@ -13,7 +13,7 @@ struct StateCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show locks, inventory and the latest journal entries.")
 
-        @OptionGroup var paths: PathOptions
+        @OptionGroup var stateDirectory: StateOption
 
         @Argument(help: "Cluster name (default: every cluster with state).")
         var cluster: String?
@@ -21,8 +21,12 @@ struct StateCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Number of journal entries to show per cluster.")
         var journal = 20
 
+        @ParentCommand var root: ReconcileCommand
+
+        func validate() throws { try RootOptionCheck.refuse(root, in: "state show", taking: [.state]) }
+
         func run() async throws {
-            let store = FileStateStore(directory: URL(fileURLWithPath: paths.state))
+            let store = FileStateStore(directory: URL(fileURLWithPath: stateDirectory.state))
             let status = await StateCommand.show(store: store, cluster: cluster, journalLines: journal, console: .standard)
             if status != ExitStatus.success { throw ExitCode(status) }
         }
@@ -32,7 +36,7 @@ struct StateCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove a cluster's lock left by a process that is gone. Needs the exact lock id (see `state show`).")
 
-        @OptionGroup var paths: PathOptions
+        @OptionGroup var stateDirectory: StateOption
 
         @Argument(help: "Cluster name.")
         var cluster: String
@@ -40,8 +44,12 @@ struct StateCommand: AsyncParsableCommand {
         @Argument(help: "Lock id, as printed by `reconcile state show` or in the lock error.")
         var id: String
 
+        @ParentCommand var root: ReconcileCommand
+
+        func validate() throws { try RootOptionCheck.refuse(root, in: "state unlock", taking: [.state]) }
+
         func run() async throws {
-            let store = FileStateStore(directory: URL(fileURLWithPath: paths.state))
+            let store = FileStateStore(directory: URL(fileURLWithPath: stateDirectory.state))
             do {
                 try await store.forceUnlock(cluster: cluster, id: id)
                 Console.standard.out("Unlocked \(cluster) (lock \(id)).\n")

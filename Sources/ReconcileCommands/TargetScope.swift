@@ -28,6 +28,13 @@ struct TargetScope: Sendable {
         self.addresses = keep
     }
 
+    /// The selectors that match no declared address and no inventory entry of any cluster: a typo or a wrong
+    /// cluster, which must be an error rather than an empty plan that reads like "nothing to do".
+    static func unmatched(_ selectors: [String], desired: [ResourceSpec], inventories: [String: Inventory]) -> [String] {
+        let known = desired.map(\.address) + inventories.values.flatMap { $0.entries.keys }
+        return selectors.filter { selector in !known.contains { $0.matches(selector: selector) } }
+    }
+
     func contains(_ address: ResourceAddress) -> Bool {
         selectors.isEmpty || addresses.contains(address) || selectors.contains { address.matches(selector: $0) }
     }

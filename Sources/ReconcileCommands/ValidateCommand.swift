@@ -9,13 +9,17 @@ struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate", abstract: "Check the manifests offline and report every problem with its file, line and column.")
 
-    @OptionGroup var paths: PathOptions
+    @OptionGroup var manifests: ManifestsOption
 
     @Option(name: .long, help: "Diagnostics format: text, or github for workflow annotations (::error file=...).")
     var format: DiagnosticFormatArgument = .text
 
+    @ParentCommand var root: ReconcileCommand
+
+    func validate() throws { try RootOptionCheck.refuse(root, in: "validate", taking: [.manifests]) }
+
     func run() throws {
-        let status = Self.validate(manifests: paths.manifests, format: format.format, console: .standard)
+        let status = Self.validate(manifests: manifests.manifests, format: format.format, console: .standard)
         if status != ExitStatus.success { throw ExitCode(status) }
     }
 

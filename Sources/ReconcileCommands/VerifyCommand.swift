@@ -15,16 +15,14 @@ struct VerifyCommand: AsyncParsableCommand {
         abstract: "Check that every broker is listed as the manifests say through INTERNAL and every exposure, and that each advertised address reaches the right broker.",
         discussion: "Exit 0 only when everything matches.")
 
-    @OptionGroup var paths: PathOptions
+    @OptionGroup var manifests: ManifestsOption
 
     @Option(name: .long, help: "Only this cluster (repeatable).")
     var cluster: [String] = []
 
-    @Option(name: .long, help: "Output format: text or json.")
-    var output: OutputFormatArgument = .text
+    @OptionGroup var output: OutputOption
 
-    /// `--resolve` is the root command's option (ArgumentParser gives an option both levels declare to the root).
-    @ParentCommand var root: ReconcileCommand
+    @OptionGroup var resolve: ResolveOption
 
     @Flag(name: .long, help: "Fail when an advertised name does not resolve here (by default only noted).")
     var requireAdvertised = false
@@ -32,11 +30,15 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Fail when a Private Link Service cannot be read (no credentials, no access); by default only noted. A service that is read and missing always fails.")
     var requireCloud = false
 
+    @ParentCommand var root: ReconcileCommand
+
+    func validate() throws { try RootOptionCheck.refuse(root, in: "verify", taking: [.manifests, .output, .resolve]) }
+
     func run() async throws {
         let console = Console.standard
         let status = await Self.verify(
-            manifests: paths.manifests, clusters: cluster, json: output == .json,
-            dialer: try ResolveTable(root.resolve).dialer, requireAdvertised: requireAdvertised, requireCloud: requireCloud, console: console,
+            manifests: manifests.manifests, clusters: cluster, json: output.output == .json,
+            dialer: try ResolveTable(resolve.resolve).dialer, requireAdvertised: requireAdvertised, requireCloud: requireCloud, console: console,
             cloud: { _ in [CloudWiring.azureProvider(environment: ProcessInfo.processInfo.environment, log: ConsoleHTTPLog(everything: false, console: console))] })
         if status != ExitStatus.success { throw ExitCode(status) }
     }

@@ -137,6 +137,9 @@ public struct Plan: Sendable, Hashable, Codable {
     /// Read-only facts observed on managed resources, for people (a Private Link Service's alias and its
     /// private endpoint connections), by address in address order. Never a reason for a change.
     public var observations: [Observation]
+    /// Failures not tied to one address, each stated once: a provider that could observe nothing (no
+    /// credentials, invalid endpoints). Every address it covers also has a problem, in a few words.
+    public var errors: [String]
 
     public struct Observation: Sendable, Hashable, Codable {
         public var address: ResourceAddress
@@ -154,7 +157,8 @@ public struct Plan: Sendable, Hashable, Codable {
         problems: [PlanProblem] = [],
         warnings: [String] = [],
         isComplete: Bool = true,
-        observations: [Observation] = []
+        observations: [Observation] = [],
+        errors: [String] = []
     ) {
         self.changes = changes
         self.drift = drift
@@ -162,6 +166,7 @@ public struct Plan: Sendable, Hashable, Codable {
         self.warnings = warnings
         self.isComplete = isComplete
         self.observations = observations
+        self.errors = errors
     }
 
     public var hasChanges: Bool { !changes.isEmpty }

@@ -145,6 +145,23 @@ import Testing
         #expect(try fixture.client.send("PUT", "\(Fixture.network)/networkSecurityGroups/n", ["location": "East US"]).status == 200)
     }
 
+    /// The template schema requires a resource group's `properties` (only read-only fields inside): ARM takes `{}`
+    /// (and ignores what is read-only), refuses a `properties` that is not an object, and reads it back with the
+    /// provisioning state.
+    @Test func resourceGroupPropertiesAreAcceptedAndReadOnly() throws {
+        let fixture = try Fixture()
+        let path = "/subscriptions/\(Fixture.sub)/resourceGroups/\(Fixture.rg)"
+        let created = try fixture.put(path, ["location": "eastus", "properties": [:], "tags": ["a": "b"]])
+        #expect(created.status == 201)
+        #expect(created.json?["properties"]?["provisioningState"] == "Succeeded")
+        let again = try fixture.put(path, ["location": "eastus", "properties": ["provisioningState": "Deleting"]])
+        #expect(again.status == 200)
+        #expect(try fixture.get(path).json?["properties"] == ["provisioningState": "Succeeded"])
+        let wrong = try fixture.client.send("PUT", path, ["location": "eastus", "properties": "none"])
+        #expect(wrong.status == 400)
+        #expect(wrong.errorCode == "InvalidRequestContent")
+    }
+
     @Test func keepAliveServesManyRequestsAndHonoursClose() throws {
         let fixture = try Fixture()
         let connection = try TestConnection(port: fixture.emulator.port)

@@ -43,10 +43,27 @@ struct AzureCredentialChainTests {
         let second = FixedCredential("B", .failure(.failed("B", "invalid_client")))
         let third = FixedCredential("C", .success(token))
         let error = await caught { try await AzureCredentialChain([first, second, third]).token(for: "s") }
-        #expect(error as? AzureCredentialChainError == AzureCredentialChainError(attempts: [
-            .unavailable("A", "not configured"), .failed("B", "invalid_client"),
-        ]))
+        #expect(error as? AzureCredentialChainError == AzureCredentialChainError(
+            attempts: [.unavailable("A", "not configured"), .failed("B", "invalid_client")], notTried: ["C"]))
         #expect(third.calls == 0)
+    }
+
+    /// The aggregated error names every credential of the chain with its reason, those after a failed one too
+    /// (the Azure CLI's was once missing when managed identity failed first).
+    @Test func everyCredentialAppearsInTheAggregatedError() async throws {
+        let chain = AzureCredentialChain([
+            FixedCredential("ClientSecretCredential", .failure(.unavailable("ClientSecretCredential", "AZURE_CLIENT_SECRET not set"))),
+            FixedCredential("ManagedIdentityCredential", .failure(.failed("ManagedIdentityCredential", "IMDS answered HTTP 403"))),
+            FixedCredential("AzureCliCredential", .success(token)),
+        ])
+        let error = await caught { try await chain.token(for: "s") }
+        let text = try #require(error as? AzureCredentialChainError).description
+        #expect(text == """
+            Azure authentication failed:
+              - ClientSecretCredential unavailable: AZURE_CLIENT_SECRET not set
+              - ManagedIdentityCredential failed: IMDS answered HTTP 403
+              - AzureCliCredential not tried: the chain stops at a configured credential that fails (ManagedIdentityCredential), so that a broken configuration is never silently replaced by another identity
+            """, "\(text)")
     }
 
     @Test func theDefaultOrderAndTheAggregatedErrorFromAnEmptyEnvironment() async throws {

@@ -80,6 +80,37 @@ struct ApplyTests {
         #expect(SemanticDiff.plan(result.properties, spec.properties) == [])
     }
 
+    /// ARM's template schema requires a resource group's `properties` (all of whose fields are read-only): every
+    /// PUT sends `{}`, which changes nothing in the comparisons (no diff, no needless PUT).
+    @Test("A resource group's PUT carries the empty `properties` the schema requires, and that is no difference")
+    func resourceGroupProperties() async throws {
+        let spec = Seed.resourceGroup
+        let created = ARMHarness()
+        created.transport.script("GET", spec.cloudID!, .notFound)
+        created.transport.script("PUT", spec.cloudID!, .json(201, SeedLive.resourceGroup))
+        let result = try #require(try await created.provider.apply(change(spec, .create)))
+        let create = try #require(created.transport.requests("PUT").first?.json)
+        #expect(create["properties"] == .object([:]), "\(create)")
+        #expect(create["location"] == "eastus" && create["tags"] == spec.properties["tags"])
+        #expect(SemanticDiff.plan(result.properties, spec.properties) == [])
+
+        let updated = ARMHarness()
+        let live = SeedLive.resourceGroup.replacing("tags") { _ in .object(Seed.tags.objectValue!.merging(["owner": "ops"]) { a, _ in a }) }
+        updated.transport.script("GET", spec.cloudID!, .json(200, live))
+        updated.transport.script("PUT", spec.cloudID!, .json(200, live))
+        var desired = spec.properties
+        desired = desired.replacing("tags") { _ in .object(Seed.tags.objectValue!.merging(["env": "prod"]) { a, _ in a }) }
+        _ = try await updated.provider.apply(change(spec, .update, after: desired))
+        let update = try #require(updated.transport.requests("PUT").first?.json)
+        #expect(update["properties"] == .object([:]), "\(update)")
+        #expect(update["tags"]?["owner"] == "ops" && update["tags"]?["env"] == "prod")
+
+        let unchanged = ARMHarness()
+        unchanged.transport.script("GET", spec.cloudID!, .json(200, SeedLive.resourceGroup))
+        _ = try await unchanged.provider.apply(change(spec, .update))
+        #expect(unchanged.transport.requests("PUT").isEmpty, "an empty `properties` is no reason to PUT")
+    }
+
     @Test("An update that would change nothing sends no PUT")
     func noOpUpdate() async throws {
         let h = ARMHarness()

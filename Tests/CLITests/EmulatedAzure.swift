@@ -1,8 +1,11 @@
 import ArmEmulator
 import CurlTransport
+import DesiredState
 import FileStateStore
 import Foundation
+import Manifests
 import ProviderAPI
+import ReconcileModel
 import ReconcileCommands
 import Synchronization
 import Testing
@@ -35,7 +38,8 @@ final class EmulatedAzure: Sendable {
     /// `--target`s covering every Azure resource of the seed and no broker. Every type is named: the Private Link
     /// Service and the VMs bring every other Azure resource into what is observed, but a change of a resource
     /// they depend on is planned only while they change too (`PlanAssembly.resolve` closes over the changes'
-    /// graph), so a load balancer drifting alone would be left out.
+    /// graph), so a load balancer drifting alone would be left out. A pass uses those that match something
+    /// (``targets(for:)``): a selector matching nothing is an error.
     static let azureTargets = [
         "azure.resourceGroup", "azure.networkSecurityGroup", "azure.virtualNetwork", "azure.networkInterface", "azure.virtualMachine",
         "azure.loadBalancer", "azure.privateLinkService", "azure.nicBackendPoolAssociation",
@@ -89,11 +93,21 @@ final class EmulatedAzure: Sendable {
         var description: String { "exit \(status)\n--- stdout\n\(out)\n--- stderr\n\(err)" }
     }
 
-    /// One reconcile pass over `manifests`, narrowed to `targets`.
+    /// The ``azureTargets`` that name a type `manifests` declare or the inventory holds (pool associations exist
+    /// only with NICs the reconciler does not own, and after such manifests are gone until they are deleted).
+    func targets(for manifests: String) async -> [String] {
+        var types = Set(DesiredStateCompiler.compile(ManifestLoader.load(directory: manifests).manifests).resources.map(\.address.type))
+        let inventory = try? await FileStateStore(directory: stateDirectory).inventory(cluster: "tidb-kafka")
+        types.formUnion(inventory?.entries.keys.map(\.type) ?? [])
+        return Self.azureTargets.filter { types.contains(String($0.split(separator: "/")[1])) }
+    }
+
+    /// One reconcile pass over `manifests`, narrowed to `targets` (default: ``targets(for:)``).
     func pass(
         _ manifests: String = Repo.example("azure-private-link"), dryRun: Bool = false, detailedExitCode: Bool = false,
-        targets: [String] = EmulatedAzure.azureTargets, allowDestroy: [String] = []
+        targets: [String]? = nil, allowDestroy: [String] = []
     ) async -> Outcome {
+        let targets = if let targets { targets } else { await self.targets(for: manifests) }
         let console = CapturedConsole()
         let environment = self.environment
         let sink = RecordingHTTPLog(records: self)
@@ -110,7 +124,7 @@ final class EmulatedAzure: Sendable {
 
     /// Applies until a pass succeeds (at most `limit` passes); returns every pass's outcome.
     func applyUntilConverged(
-        _ manifests: String = Repo.example("azure-private-link"), limit: Int = 3, targets: [String] = EmulatedAzure.azureTargets,
+        _ manifests: String = Repo.example("azure-private-link"), limit: Int = 3, targets: [String]? = nil,
         allowDestroy: [String] = []
     ) async -> [Outcome] {
         var outcomes: [Outcome] = []

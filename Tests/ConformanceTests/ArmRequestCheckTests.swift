@@ -65,12 +65,14 @@ import TestSupport
         (15, "$.properties: Additional properties are not allowed ('properties' was unexpected)"),
         (16, "$: line is not a JSON object"),
         (17, "$: PUT without a body"),
+        // The template schema requires a resource group's `properties`, and the check enforces it.
+        (18, "$.properties: 'properties' is a required property"),
     ]
 
     @Test func plantedErrorsFailWithPathAndMessage() throws {
         let run = try ArmRequestCheck.run([ArmRequestCheck.fixture("planted-errors.jsonl")])
         #expect(run.status == 1, "\(run)")
-        #expect(run.summary == "17 request bodies checked, 17 failed", "\(run)")
+        #expect(run.summary == "18 request bodies checked, 18 failed", "\(run)")
         let results = run.results
         try #require(results.count == Self.planted.count, "\(run)")
         for (result, expected) in zip(results, Self.planted) {

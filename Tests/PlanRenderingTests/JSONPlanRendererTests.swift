@@ -18,18 +18,19 @@ import Testing
 
     @Test func emptyPlan() throws {
         let document = try parse(Plan())
-        #expect(document["format_version"] as? String == "1.0")
-        #expect(JSONPlanRenderer.formatVersion == "1.0")
+        #expect(document["format_version"] as? String == "1.1")
+        #expect(JSONPlanRenderer.formatVersion == "1.1")
         #expect(document["complete"] as? Bool == true)
         #expect(document["applyable"] as? Bool == true)
         #expect(try changes(document).isEmpty)
         #expect((document["drift"] as? [Any])?.isEmpty == true)
         #expect((document["problems"] as? [Any])?.isEmpty == true)
         #expect((document["warnings"] as? [Any])?.isEmpty == true)
+        #expect((document["errors"] as? [Any])?.isEmpty == true)
         let summary = try #require(document["summary"] as? [String: Int])
         #expect(summary == ["add": 0, "change": 0, "destroy": 0, "forget": 0, "broker_configs": 0, "broker_restarts": 0])
         #expect(Set(document.keys) == [
-            "format_version", "complete", "applyable", "summary", "changes", "drift", "problems", "warnings", "observations",
+            "format_version", "complete", "applyable", "summary", "changes", "drift", "problems", "warnings", "observations", "errors",
         ])
     }
 
@@ -166,6 +167,13 @@ import Testing
         #expect(attributes[0]["after"] is NSNull)
     }
 
+    /// Failures not tied to one address (format 1.1): listed once, in the order given.
+    @Test func errorsAreListedOnce() throws {
+        let errors = ["cannot observe azure.*: no Azure credential is available; configure one of them:\n  - A unavailable: x", "second"]
+        let document = try parse(Plan(errors: errors))
+        #expect(document["errors"] as? [String] == errors)
+    }
+
     @Test func outputIsDeterministicAndSorted() {
         let first = renderer.render(Fixtures.everything)
         #expect(first == renderer.render(Fixtures.everything))
@@ -186,7 +194,7 @@ import Testing
         let keys = first.split(separator: "\n")
             .filter { $0.hasPrefix("  \"") }
             .map { String($0.dropFirst(3).prefix { $0 != "\"" }) }
-        #expect(keys == ["applyable", "changes", "complete", "drift", "format_version", "observations", "problems", "summary", "warnings"])
+        #expect(keys == ["applyable", "changes", "complete", "drift", "errors", "format_version", "observations", "problems", "summary", "warnings"])
     }
 
     @Test func integersStayIntegers() {

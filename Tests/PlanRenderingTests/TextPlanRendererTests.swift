@@ -14,6 +14,18 @@ import Testing
             """)
     }
 
+    /// A plan that compared only part of the world (`--target`) never says the world matches the manifests.
+    @Test func partialPlanWithoutChanges() {
+        let plan = Plan(warnings: ["plan is partial: --target tidb-kafka/azure.loadBalancer; other changes wait for a full plan"], isComplete: false)
+        #expect(plain.render(plan) == """
+            This plan is partial and has no changes: only part of the real world was compared with the manifests (see the warnings).
+
+            Warning: plan is partial: --target tidb-kafka/azure.loadBalancer; other changes wait for a full plan
+
+            Plan: 0 to add, 0 to change, 0 to destroy, 0 broker configs to write, 0 broker restarts.
+            """)
+    }
+
     @Test func observationsComeAfterTheActionsAndBeforeProblems() {
         let plan = Plan(
             problems: [PlanProblem(address: Fixtures.address("tidb-kafka/kafka.brokerConfig/3"), message: "host kafka-3 unreachable")],

@@ -1,6 +1,7 @@
 /// Resource groups (`/subscriptions/{s}/resourcegroups/{rg}`, api 2025-04-01) and the generic `…/resources` lists.
 ///
-/// PUT is synchronous (201 created / 200 updated); HEAD answers 204/404; DELETE is an LRO with a `Location`
+/// PUT is synchronous (201 created / 200 updated) and ignores `properties` (read-only inside) unless it is not
+/// an object; HEAD answers 204/404; DELETE is an LRO with a `Location`
 /// URL that deletes everything in the group when it completes. A group's location cannot change
 /// (409 `InvalidResourceGroupLocation`); writes into a group being deleted get 409 `ResourceGroupBeingDeleted`.
 extension Transaction {
@@ -31,6 +32,11 @@ extension Transaction {
             }
             if let tags = body["tags"], tags.objectValue == nil, !tags.isNull {
                 throw ArmError.invalidContent("The property 'tags' must be an object.")
+            }
+            // `properties` (required by the template schema) holds only the read-only provisioningState: taken
+            // and ignored when it is an object.
+            if let properties = body["properties"], properties.objectValue == nil, !properties.isNull {
+                throw ArmError.invalidContent("The property 'properties' must be an object.")
             }
             let id = existing?.id ?? requested
             body = [

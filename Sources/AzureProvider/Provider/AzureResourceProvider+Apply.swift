@@ -39,17 +39,19 @@ extension AzureResourceProvider {
         return id
     }
 
-    /// Create or update: the desired body as is when nothing is there, else laid over the live resource.
-    /// A PUT that would change nothing is not sent.
+    /// Create or update: the desired body as is when nothing is there, else laid over the live resource; either
+    /// way with the fields the request schema requires (`ARMResourceKind.requestDefaults`). A PUT that would
+    /// change nothing is not sent.
     private func upsert(_ change: Change, kind: ARMResourceKind) async throws -> ObservedResource {
         let id = try resourceID(change)
-        guard let desired = change.after, case .object = desired else {
+        guard let after = change.after, case .object = after else {
             throw ProviderError(.terminal, address: change.address, "the change carries no desired properties")
         }
+        let desired = kind.completingRequest(after)
         let result: Value
         if let live = try await client.get(id) {
             try ensureMayModify(live, change, verb: "modify")
-            let body = BodyMerge.merge(live: live, desired: desired, kind: kind)
+            let body = kind.completingRequest(BodyMerge.merge(live: live, desired: desired, kind: kind))
             // Equal up to what ARM itself treats as equal (id case, defaults, set order): nothing to send, unless
             // the resource is in a Failed state, which a repeated PUT is ARM's way to repair.
             let failed = ARMClient.provisioningState(of: live).lowercased() == "failed"
@@ -59,7 +61,7 @@ extension AzureResourceProvider {
             result = try await client.put(id, body: desired)
         }
         let notes = kind == .privateLinkService ? await privateLinkFacts(result, id: id).notes : []
-        return observed(change.address, kind: kind, cloudID: id, body: result, shape: desired, notes: notes)
+        return observed(change.address, kind: kind, cloudID: id, body: result, shape: after, notes: notes)
     }
 
     /// Delete (or the first half of a replace): gone already is success; someone else's resource is refused;

@@ -57,7 +57,7 @@ extension AzureResourceProvider {
             do {
                 _ = try await client.bearerToken()
             } catch let error as ARMError {
-                throw ProviderError(error.kind, error.message)
+                throw ProviderError(error.kind, error.message, summary: "Azure credentials unavailable")
             }
         }
         let work = groups.keys.sorted()

@@ -7,7 +7,7 @@ import ReconcileModel
 /// | kind | read-only (dropped from observations and PUT bodies) | shared collections | owned collections |
 /// |---|---|---|---|
 /// | every kind | top `id`, `name`, `type`, `etag`, `systemData`; anywhere `etag`, `provisioningState`, `resourceGuid`; a child's ARM `type` (`Microsoft.X/...`); a child's own `id` (an object with a `name`) from observations only, PUT bodies keep it | | |
-/// | resourceGroup | (`properties` is left empty and dropped) | | |
+/// | resourceGroup | (`properties` is left empty and dropped; PUT bodies send it as `{}`, see `requestDefaults`) | | |
 /// | virtualNetwork | subnet `ipConfigurations`, `ipConfigurationProfiles`, `privateEndpoints`, `purpose`, `resourceNavigationLinks`, `serviceAssociationLinks`, delegation `actions` | `properties.subnets` | |
 /// | networkSecurityGroup | `defaultSecurityRules`, `networkInterfaces`, `subnets`, `flowLogs` | `properties.securityRules` | |
 /// | networkInterface | `macAddress`, `primary`, `virtualMachine`, `hostedWorkloads`, `tapConfigurations`, `dscpConfiguration`, `vnetEncryptionSupported`, `privateEndpoint`, `defaultOutboundConnectivityEnabled`, `dnsSettings.{appliedDnsServers, internalFqdn, internalDomainNameSuffix}`, ipConfiguration `privateLinkConnectionProperties` | `properties.ipConfigurations` | |
@@ -75,6 +75,24 @@ public enum ARMResourceKind: String, CaseIterable, Sendable {
         case .privateLinkService:
             return ["properties.alias", "properties.networkInterfaces", "properties.privateEndpointConnections"]
         }
+    }
+
+    /// Top-level fields every PUT body of this kind carries, with the value sent when the desired body has none:
+    /// the official template schema requires a resource group's `properties`, although everything in it is
+    /// read-only (`provisioningState`). Sending `{}` changes nothing: observations drop it again (an object left
+    /// empty by stripping read-only fields), and the normaliser counts a desired `{}` equal to ARM omitting it.
+    var requestDefaults: [String: Value] {
+        switch self {
+        case .resourceGroup: ["properties": .object([:])]
+        default: [:]
+        }
+    }
+
+    /// `body` with the fields of ``requestDefaults`` it lacks.
+    func completingRequest(_ body: Value) -> Value {
+        guard case .object(var object) = body else { return body }
+        for (key, value) in requestDefaults where object[key] == nil { object[key] = value }
+        return .object(object)
     }
 
     /// Collections others legitimately add to (see the table above).
