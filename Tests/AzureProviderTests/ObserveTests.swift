@@ -96,7 +96,8 @@ struct ObserveTests {
     /// The wall time this buys is measured by `Benchmarks/arm-dry-run` (performance targets live in benchmarks).
     @Test("Observation runs concurrently: the whole seed is in flight at once")
     func concurrent() async throws {
-        let h = ARMHarness(delay: .milliseconds(50))
+        // Each answer takes 500 ms, so a loaded CI machine starting the 11 requests still has them all in flight.
+        let h = ARMHarness(delay: .milliseconds(500))
         scriptSeed(h)
         _ = try await h.provider.observe(desired: Seed.all, inventory: [])
         #expect(h.transport.maxInFlight == Seed.all.count)

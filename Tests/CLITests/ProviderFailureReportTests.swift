@@ -14,7 +14,9 @@ struct ProviderFailureReportTests {
     static func noCredentials() throws -> [String: String] {
         let emptyPath = FileManager.default.temporaryDirectory.appendingPathComponent("no-az-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: emptyPath, withIntermediateDirectories: true)
-        return ["PATH": emptyPath.path, "AZURE_IMDS_ENDPOINT": "http://127.0.0.1:\(try InProcessCluster.freePort())"]
+        // Port 1 on loopback: nothing listens there, ever (a free port found now could be taken by a parallel test's
+        // server before the chain dials it, which then answers as a broken IMDS).
+        return ["PATH": emptyPath.path, "AZURE_IMDS_ENDPOINT": "http://127.0.0.1:1"]
     }
 
     static func run(output: ReconcilePass.OutputFormat) async throws -> (status: Int32, console: CapturedConsole) {
