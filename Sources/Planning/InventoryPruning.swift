@@ -1,7 +1,9 @@
 import ReconcileModel
 
 /// Rule 6: what happens to managed resources that left the manifests. Only inventory entries are ever
-/// deleted; observed resources that are neither declared nor inventoried are ignored entirely.
+/// deleted, and only those the reconciler created under `deletionPolicy: Delete` (rule 10 adds `--allow-destroy`
+/// for protected ones); adopted resources, broker files (rule 11) and `Orphan` resources are forgotten. Observed
+/// resources that are neither declared nor inventoried are ignored entirely.
 enum InventoryPruning {
     /// Inventory entries with no desired spec, sorted by address.
     static func removedEntries(_ input: PlanInput, desired: Set<ResourceAddress>) -> [Inventory.Entry] {

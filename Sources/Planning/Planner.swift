@@ -5,7 +5,10 @@ public import ReconcileModel
 ///
 /// Safety rules, in short: only inventory entries are ever deleted; a resource the reconciler did not create
 /// is never touched unless the manifest says `adopt: true`; an address that cannot be observed (or is
-/// refused, or sits on a dependency cycle) gets no change, and neither does anything depending on it.
+/// refused, or sits on a dependency cycle) gets no change, and neither does anything depending on it; a resource
+/// that leaves the manifests is forgotten unless its exposure says `deletionPolicy: Delete`, and a protected one
+/// (data loss, consumers cut off) is deleted or replaced only with `--allow-destroy` (rule 10); a static KRaft
+/// quorum's voters are never rewritten and a broker leaves only when it hosts no replica (rule 11).
 public enum Planner {
     public static func plan(_ input: PlanInput) -> Plan {
         var findings = PlanFindings()
