@@ -54,4 +54,35 @@ struct ManifestInputTests {
         #expect(r.err.contains("\(secret.path):1:1: error: cannot read file: Permission denied"), "\(r.err)")
         #expect(r.err.contains("2 errors in"), "\(r.err)")
     }
+
+    @Test("Control characters and huge values from a manifest reach the terminal escaped and shortened")
+    func hostileValues() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let huge = String(repeating: "A", count: 3 << 20)
+        let file = dir.appendingPathComponent("cluster.yaml")
+        try """
+            apiVersion: reconcile.kafka/v1alpha1
+            kind: KafkaCluster
+            metadata: {name: "\\e]0;pwned\\a\\e[2J\\x9b"}
+            spec:
+              kafkaVersion: "3.7.1"
+              clusterId: \(huge)
+              logDirs: /data
+              brokers: [{nodeId: 1, name: a, address: 10.0.0.4}]
+              ssh: {user: kafka}
+
+            """.write(to: file, atomically: false, encoding: .utf8)
+
+        for format in ["text", "github"] {
+            let r = try Binary.run(["validate", "--manifests", dir.path, "--format", format])
+            let output = r.out + r.err
+            #expect(r.status == 1)
+            #expect(!output.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(format): raw control character")
+            #expect(!output.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) }, "\(format): raw DEL or C1")
+            #expect(output.contains(#"`\u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}` is not a valid name"#), "\(format): \(output)")
+            #expect(output.contains("…` (3145728 characters) is not a KRaft cluster id"), "\(format)")
+            #expect(output.utf8.count < 2000, "\(format): \(output.utf8.count) bytes")
+        }
+    }
 }
