@@ -37,6 +37,7 @@ public enum ManifestLoader {
                 let nonEmpty = documents.filter { $0.root != nil }
                 if nonEmpty.isEmpty { sink.error(SourceLocation(file: path, line: 1, column: 1), "", "file contains no documents") }
                 for document in nonEmpty {
+                    NodeReader.reportUnknownTags(in: document.root!, file: path, sink: sink)
                     DocumentDecoder(file: path, sink: sink).decode(document.root!, into: &set)
                 }
             }
