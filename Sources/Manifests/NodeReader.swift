@@ -3,6 +3,10 @@ import YAML
 
 /// A typed view of one YAML mapping that reports every problem (wrong type, unknown or duplicate key, missing
 /// required field) to the shared sink with its file, line and column, and keeps going.
+///
+/// A node with a tag outside the YAML core schema (`!!python/object:os.system`, `!custom`) is refused by
+/// ``reportUnknownTags(in:file:sink:)``, which the loader runs on each document first; the readers here then
+/// treat such a node as already reported and read nothing from it, without a second error.
 struct NodeReader {
     let file: String
     let path: String
@@ -20,11 +24,12 @@ struct NodeReader {
         self.node = node
         self.sink = sink
         self.known = known
+        guard node.unknownTag == nil else { return nil }
         guard case .mapping(let pairs) = node.kind else {
             sink.error(file.location(node.start), path, "expected a mapping, found \(node.kindName)")
             return nil
         }
-        for pair in pairs {
+        for pair in pairs where pair.key.unknownTag == nil {
             guard case .scalar(let key, _) = pair.key.kind else {
                 sink.error(file.location(pair.key.start), path, "keys must be plain strings, found \(pair.key.kindName)")
                 continue
@@ -69,6 +74,7 @@ struct NodeReader {
     }
 
     func readString(_ node: YAMLNode, path: String) -> Located<String>? {
+        guard node.unknownTag == nil else { return nil }
         switch node.scalarValue {
         case .string(let s)?: return Located(s, at: file.location(node.start), path: path)
         case .int(let i)?: return Located(String(i), at: file.location(node.start), path: path)  // e.g. zone: 1
@@ -84,8 +90,15 @@ struct NodeReader {
     }
 
     func readInt(_ node: YAMLNode, path: String, range: ClosedRange<Int>? = nil) -> Located<Int>? {
+        guard node.unknownTag == nil else { return nil }
         guard case .int(let i)? = node.scalarValue else {
-            sink.error(file.location(node.start), path, "expected an integer, found \(node.kindName)")
+            if let text = node.overflowingInteger {
+                let bound = text.hasPrefix("-") ? "at least \(Int.min)" : "at most \(Int.max)"
+                let expected = range.map { "; expected \($0.lowerBound) to \($0.upperBound)" } ?? " (\(bound))"
+                sink.error(file.location(node.start), path, "integer \(text) is out of range\(expected)")
+            } else {
+                sink.error(file.location(node.start), path, "expected an integer, found \(node.kindName)")
+            }
             return nil
         }
         if let range, !range.contains(i) {
@@ -98,7 +111,7 @@ struct NodeReader {
     }
 
     func bool(_ key: String) -> Located<Bool>? {
-        guard let node = value(key) else { return nil }
+        guard let node = value(key), node.unknownTag == nil else { return nil }
         guard case .bool(let b)? = node.scalarValue else {
             sink.error(file.location(node.start), NodeReader.join(path, key), "expected true or false, found \(node.kindName)")
             return nil
@@ -120,7 +133,7 @@ struct NodeReader {
     }
 
     func list(_ key: String, required: Bool = false) -> [(node: YAMLNode, path: String)]? {
-        guard let node = value(key, required: required) else { return nil }
+        guard let node = value(key, required: required), node.unknownTag == nil else { return nil }
         guard case .sequence(let items) = node.kind else {
             sink.error(file.location(node.start), NodeReader.join(path, key), "expected a list, found \(node.kindName)")
             return nil
@@ -140,7 +153,7 @@ struct NodeReader {
 
     /// A mapping of free-form string keys to scalar values (e.g. extra `server.properties` settings).
     func stringMap(_ key: String) -> [(key: Located<String>, value: Located<String>)]? {
-        guard let node = value(key) else { return nil }
+        guard let node = value(key), node.unknownTag == nil else { return nil }
         let mapPath = NodeReader.join(path, key)
         guard case .mapping(let pairs) = node.kind else {
             sink.error(file.location(node.start), mapPath, "expected a mapping, found \(node.kindName)")
@@ -166,6 +179,33 @@ struct NodeReader {
             if let v { out.append((k, v)) }
         }
         return out
+    }
+}
+
+extension NodeReader {
+    /// Reports every node of a document, keys included, whose tag is not a YAML core schema tag, at its position
+    /// and with its field path. Manifests are data: a language-specific tag such as `!!python/object:os.system`
+    /// would be read as a plain string or mapping by this parser, and a user expecting it to mean something gets
+    /// told instead.
+    static func reportUnknownTags(in root: YAMLNode, file: String, sink: DiagnosticSink) {
+        var pending: [(node: YAMLNode, path: String)] = [(root, "")]
+        while let (node, path) = pending.popLast() {
+            if let tag = node.unknownTag {
+                sink.error(
+                    file.location(node.start), path,
+                    "tag `\(tag)` is not supported; manifests take plain values (core tags only: !!str, !!int, !!float, !!bool, !!null, !!seq, !!map)")
+            }
+            switch node.kind {
+            case .scalar: break
+            case .sequence(let items):
+                pending += items.enumerated().reversed().map { ($0.element, "\(path)[\($0.offset)]") }
+            case .mapping(let pairs):
+                for pair in pairs.reversed() {
+                    let pairPath = pair.key.scalarText.map { join(path, $0) } ?? path
+                    pending += [(pair.value, pairPath), (pair.key, pairPath)]
+                }
+            }
+        }
     }
 }
 

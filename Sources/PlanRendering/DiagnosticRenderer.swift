@@ -4,6 +4,10 @@ public import ReconcileModel
 /// GitHub shows as annotations on the pull request's changed files.
 ///
 /// Both formats print every diagnostic, one per line, in `sortedForOutput()` order, without a trailing newline.
+/// File names, field paths and messages echo manifest text, so both formats escape its control characters and
+/// shorten long values (``DiagnosticText``): nothing from a manifest can move the cursor, recolour the terminal,
+/// start a forged line or flood the output. The text format escapes line breaks too; the GitHub format
+/// percent-encodes them as workflow commands require.
 public struct DiagnosticRenderer: Sendable {
     public enum Format: String, Sendable, Hashable, CaseIterable {
         /// `FILE:LINE:COL: error: PATH: MESSAGE`, the shape compilers and editors understand.
@@ -15,9 +19,18 @@ public struct DiagnosticRenderer: Sendable {
     public static func render(_ diagnostics: [Diagnostic], format: Format) -> String {
         let sorted = diagnostics.sortedForOutput()
         switch format {
-        case .text: return sorted.map(\.description).joined(separator: "\n")
-        case .github: return sorted.map(githubCommand).joined(separator: "\n")
+        case .text: return sorted.map { printable($0, keepingLineBreaks: false).description }.joined(separator: "\n")
+        case .github: return sorted.map { githubCommand(printable($0, keepingLineBreaks: true)) }.joined(separator: "\n")
         }
+    }
+
+    /// `diagnostic` with its file name, field path and message shortened and escaped for output.
+    static func printable(_ diagnostic: Diagnostic, keepingLineBreaks: Bool) -> Diagnostic {
+        var out = diagnostic
+        out.location?.file = DiagnosticText.escaped(diagnostic.location?.file ?? "", keepingLineBreaks: keepingLineBreaks)
+        out.path = DiagnosticText.escaped(DiagnosticText.shortened(diagnostic.path), keepingLineBreaks: keepingLineBreaks)
+        out.message = DiagnosticText.escaped(DiagnosticText.shortened(diagnostic.message), keepingLineBreaks: keepingLineBreaks)
+        return out
     }
 
     /// One workflow command. Without a location the annotation has no properties (`::error::MESSAGE`).

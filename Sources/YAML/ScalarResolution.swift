@@ -4,11 +4,12 @@
 // - This is the YAML 1.2 core schema, NOT 1.1: `yes`, `no`, `on`, `off`, `y`, `n` are strings
 //   (no Norway problem), `1_000` is a string, and `010` is the decimal integer 10 (1.2 core
 //   allows leading zeros in decimals; octal must be written `0o10`).
-// - An integer that does not fit in `Int` (e.g. `99999999999999999999`) resolves to `.string`.
+// - An integer that does not fit in `Int` (e.g. `99999999999999999999`) resolves to `.string`;
+//   `overflowingInteger` tells a reader so it can say "out of range" rather than "found string".
 // - `.inf`, `-.Inf`, `.nan` (and the other core spellings) are floats; `inf` and `nan` are strings.
 // - Explicit tags win over style: `!!int "42"` is an integer, `!!str 42` a string. `!` (the
 //   non-specific tag) on a scalar means string. Unknown tags (`!custom`, `!!timestamp`) leave the
-//   value as a string. The parser rejects a core tag whose content does not match it
+//   value as a string (`unknownTag` names them, for readers that refuse them). The parser rejects a core tag whose content does not match it
 //   (`!!int abc`), so `scalarValue` never sees that from parsed input; for hand-built nodes
 //   it falls back to `.string`.
 
@@ -48,6 +49,21 @@ extension YAMLNode {
         }
     }
 
+    /// The text of a scalar written as an integer (plain, or tagged `!!int`) whose value does not fit in `Int`,
+    /// which ``scalarValue`` therefore leaves a string; nil for every other node.
+    public var overflowingInteger: String? {
+        guard case .scalar(let text, let style) = kind, tag == "!!int" || (tag == nil && style == .plain) else { return nil }
+        return CoreSchema.isInteger(text) && CoreSchema.int(text) == nil ? text : nil
+    }
+
+    /// The explicit tag when it is neither a YAML 1.2 core schema tag (`!!str`, `!!int`, `!!float`, `!!bool`,
+    /// `!!null`, `!!seq`, `!!map`) nor the non-specific `!`, e.g. `!!python/object:os.system` or `!custom`; nil
+    /// for untagged nodes and core tags. Such a node reads as if untagged (see the decisions above).
+    public var unknownTag: String? {
+        guard let tag, tag != "!", !TagCheck.coreTags.contains(tag) else { return nil }
+        return tag
+    }
+
     /// A short name of what this node is, for error messages:
     /// "mapping", "sequence", "string", "integer", "boolean", "null" or "float".
     public var kindName: String {
@@ -71,7 +87,7 @@ enum CoreSchema {
         if isNull(text) { return .null }
         if let b = bool(text) { return .bool(b) }
         if let i = int(text) { return .int(i) }
-        if isDecimalInteger(text) { return .string(text) }  // out of Int range: keep the text
+        if isInteger(text) { return .string(text) }  // out of Int range: keep the text
         if let d = float(text) { return .float(d) }
         return .string(text)
     }
@@ -100,6 +116,23 @@ enum CoreSchema {
             if u[1] == UInt8(ascii: "o"), u[2...].allSatisfy(isOctalDigit) { return Int(digits, radix: 8) }
         }
         return isDecimalInteger(text) ? Int(text, radix: 10) : nil
+    }
+
+    /// Whether `text` is written as a core-schema integer, whatever its size.
+    static func isInteger(_ text: String) -> Bool {
+        let u = Array(text.utf8)
+        if u.count > 2, u[0] == UInt8(ascii: "0") {
+            if u[1] == UInt8(ascii: "x") { return u[2...].allSatisfy(isHexDigit) }
+            if u[1] == UInt8(ascii: "o") { return u[2...].allSatisfy(isOctalDigit) }
+        }
+        return isDecimalInteger(text)
+    }
+
+    /// The message for an integer that does not fit in `Int`.
+    static func outOfRange(_ text: String) -> String {
+        text.hasPrefix("-")
+            ? "integer \(text) is out of range (at least \(Int.min))"
+            : "integer \(text) is out of range (at most \(Int.max))"
     }
 
     static func isDecimalInteger(_ text: String) -> Bool {
@@ -163,16 +196,21 @@ enum TagCheck {
         tag.hasPrefix(standardPrefix) ? "!!" + tag.dropFirst(standardPrefix.count) : tag
     }
 
+    static let scalarTags: Set<String> = ["!!str", "!!int", "!!float", "!!bool", "!!null"]
+    static let coreTags = scalarTags.union(["!!seq", "!!map"])
+
     /// Rejects `!!int abc`, `!!str` on a mapping, `!!map` on a sequence, etc.
     static func validate(_ node: YAMLNode) throws(YAMLError) {
         guard let tag = node.tag else { return }
-        let scalarTags: Set<String> = ["!!str", "!!int", "!!float", "!!bool", "!!null"]
         switch node.kind {
         case .scalar(let text, _):
             if tag == "!!seq" || tag == "!!map" {
                 throw YAMLError(message: "\(tag) cannot be applied to a scalar", mark: node.start)
             }
             guard scalarTags.contains(tag), tag != "!!str" else { return }
+            if node.overflowingInteger != nil {
+                throw YAMLError(message: CoreSchema.outOfRange(text), mark: node.start)
+            }
             if case .string = node.scalarValue {
                 throw YAMLError(message: "\"\(text)\" is not a valid \(tag) value", mark: node.start)
             }

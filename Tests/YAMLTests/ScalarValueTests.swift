@@ -70,4 +70,34 @@ struct ScalarValueTests {
         let node = YAMLNode(kind: .scalar("abc", .plain), start: Mark(line: 1, column: 1), tag: "!!int")
         #expect(node.scalarValue == .string("abc"))
     }
+
+    @Test(arguments: [
+        ("99999999999999999999", "99999999999999999999"), ("-99999999999999999999", "-99999999999999999999"),
+        ("+9223372036854775808", "+9223372036854775808"), ("0x1FFFFFFFFFFFFFFFF", "0x1FFFFFFFFFFFFFFFF"),
+        ("0o7777777777777777777777", "0o7777777777777777777777"),
+        ("9223372036854775807", nil), ("\"99999999999999999999\"", nil), ("!!str 99999999999999999999", nil),
+        ("1e99", nil), ("abc", nil),
+    ] as [(String, String?)])
+    func overflowingIntegers(snippet: String, expected: String?) throws {
+        let node = try #require(value(of: snippet))
+        #expect(node.overflowingInteger == expected)
+    }
+
+    @Test func outOfRangeIntTagSaysSo() {
+        #expect(parseError("v: !!int 99999999999999999999\n")?.message
+            == "integer 99999999999999999999 is out of range (at most 9223372036854775807)")
+        #expect(parseError("v: !!int -99999999999999999999\n")?.message
+            == "integer -99999999999999999999 is out of range (at least -9223372036854775808)")
+    }
+
+    @Test(arguments: [
+        ("!!python/object:os.system x", "!!python/object:os.system"), ("!!python/object:os.system", "!!python/object:os.system"),
+        ("!!python/object/new:os.system {a: 1}", "!!python/object/new:os.system"), ("!custom [1]", "!custom"),
+        ("!!timestamp 2001-12-14", "!!timestamp"), ("!<tag:example.com,2000:x> 1", "tag:example.com,2000:x"),
+        ("!!str 1", nil), ("! 1", nil), ("!!int 1", nil), ("!!map {a: 1}", nil), ("!!seq [1]", nil), ("1", nil),
+    ] as [(String, String?)])
+    func unknownTags(snippet: String, expected: String?) throws {
+        let node = try #require(value(of: snippet))
+        #expect(node.unknownTag == expected)
+    }
 }
