@@ -3,7 +3,7 @@
 //   pure core:  ReconcileModel <- YAML <- Manifests <- DesiredState ; Planning ; PlanRendering
 //   ports:      ProviderAPI (protocols only)
 //   adapters:   FileStateStore, CurlTransport (C: CCurl), YAML (C: CLibYAML)
-//   engine:     Execution (applies a Plan through ProviderAPI ports)
+//   engine:     Execution (applies a Plan through ProviderAPI ports) <- ReconcileEngine (the pass, as a library)
 //   root:       ReconcileCommands (the only target that wires concrete adapters) <- reconcile (executable)
 import PackageDescription
 
@@ -78,12 +78,19 @@ let package = Package(
 
         // Engine.
         .target(name: "Execution", dependencies: ["ReconcileModel", "ProviderAPI"], swiftSettings: upcoming),
+        // The reconcile pass as a long-lived library: desired state -> observe -> plan -> apply -> record; returns a
+        // value, never prints. The CLI (and the coming service) call it the same way.
+        .target(
+            name: "ReconcileEngine",
+            dependencies: ["ReconcileModel", "Manifests", "DesiredState", "Planning", "ProviderAPI", "Execution"],
+            swiftSettings: upcoming
+        ),
 
         // Composition root.
         .target(
             name: "ReconcileCommands",
             dependencies: [
-                "ReconcileModel", "YAML", "Manifests", "DesiredState", "Planning", "PlanRendering",
+                "ReconcileModel", "YAML", "Manifests", "DesiredState", "Planning", "PlanRendering", "ReconcileEngine",
                 "ProviderAPI", "Execution", "FileStateStore", "CurlTransport", "SSHTransport", "KafkaBrokers", "KafkaRolling", "KafkaClient", "RollingRestart",
                 "CloudHTTP", "AzureAuth", "AzureProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -40,8 +40,7 @@ public struct ReconcileCommand: AsyncParsableCommand {
         let ssh = OpenSSHRemoteHost(maxConcurrentHosts: 256)
         let remote: any RemoteHost = pass.localHosts.map { LocalRemoteHost(root: $0) } ?? ssh
         let reconcilePass = ReconcilePass(
-            providers: { ProviderRegistry.standard(
-                for: $0, inventories: $1, remote: remote, dialer: dialer, httpLog: httpLog) },
+            providers: StandardProviders.registry(remote: remote, dialer: dialer, httpLog: httpLog),
             store: FileStateStore(directory: URL(fileURLWithPath: stateDirectory.state)),
             console: .standard)
         let status = await reconcilePass.run(.init(

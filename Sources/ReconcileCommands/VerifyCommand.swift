@@ -58,10 +58,10 @@ struct VerifyCommand: AsyncParsableCommand {
             console.err("error: no cluster to verify\n")
             return ExitStatus.error
         }
-        let endpoints = ProviderRegistry.brokerEndpoints(load.manifests)
+        let endpoints = StandardProviders.brokerEndpoints(load.manifests)
         var reports: [VerificationReport] = []
         for cluster in selected.sorted(by: { $0.name.value < $1.name.value }) {
-            let rolling = ProviderRegistry.rollingCluster(cluster, manifests: load.manifests, endpoints: endpoints)
+            let rolling = StandardProviders.rollingCluster(cluster, manifests: load.manifests, endpoints: endpoints)
             var report = await ClusterVerifier(cluster: rolling, dialer: dialer, requireAdvertised: requireAdvertised).verify()
             report.services = await services(of: cluster.name.value, manifests: load.manifests, cloud: cloud, requireCloud: requireCloud)
             reports.append(report)

@@ -11,7 +11,7 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// The seed's Azure resources reconciled by the real pass (`ReconcilePass` + `ProviderRegistry.standard`, so the
+/// The seed's Azure resources reconciled by the real pass (`ReconcilePass` + `StandardProviders.registry`, so the
 /// real ARM provider over libcurl, the retrying transport and the client-secret credential) against an in-process
 /// ARM emulator, with a temporary state directory.
 ///
@@ -112,10 +112,7 @@ final class EmulatedAzure: Sendable {
         let environment = self.environment
         let sink = RecordingHTTPLog(records: self)
         let reconcile = ReconcilePass(
-            providers: { manifests, inventories in
-                ProviderRegistry.standard(
-                    for: manifests, inventories: inventories, remote: InMemoryRemoteHost(), environment: environment, httpLog: sink)
-            },
+            providers: StandardProviders.registry(remote: InMemoryRemoteHost(), environment: environment, httpLog: sink),
             store: FileStateStore(directory: stateDirectory), console: console.console())
         let status = await reconcile.run(.init(
             manifests: manifests, dryRun: dryRun, detailedExitCode: detailedExitCode, targets: targets, allowDestroy: allowDestroy))

@@ -1,3 +1,4 @@
+public import ReconcileEngine
 public import Foundation
 public import KafkaBrokers
 public import Manifests
@@ -8,33 +9,42 @@ public import KafkaRolling
 public import KafkaClient
 import RollingRestart
 
-/// The concrete providers this build knows, wired in one place (the composition root).
+/// The concrete providers this build knows, registered by family in one place (the composition root).
 ///
 /// A resource type with no provider cannot be observed: the plan says so per address and refuses to apply,
-/// instead of guessing. The ARM provider joins when the manifests declare an Azure exposure or an inventory
-/// still holds Azure resources (an exposure removed from the manifests is decommissioned through the same
-/// provider); the GCP Compute provider plugs in here when it is built.
-public enum ProviderRegistry {
-    /// Providers for a loaded manifest set, reaching brokers through `remote`.
-    public static func standard(
-        for manifests: ManifestSet, inventories: [Inventory] = [], remote: any RemoteHost, dialer: any Dialer = SystemDialer(),
+/// instead of guessing. The ARM provider is built on first need (an Azure exposure declared, or Azure resources
+/// still in an inventory after their exposure left the manifests) and kept for the registry's life, with its
+/// libcurl pool and token cache; the broker provider is built for each pass from its manifests. The GCP Compute
+/// provider plugs in here, as one more `ProviderFamily`, when it is built.
+public enum StandardProviders {
+    /// The registry of a CLI run or a service, reaching brokers through `remote`.
+    public static func registry(
+        remote: any RemoteHost, dialer: any Dialer = SystemDialer(),
         environment: [String: String] = ProcessInfo.processInfo.environment, httpLog: any HTTPLogSink = NullHTTPLog(),
         now: @escaping @Sendable () -> Date = Date.init
-    ) -> [any ResourceProvider] {
+    ) -> ProviderRegistry {
+        ProviderRegistry([
+            ProviderFamily("kafka", lifetime: .manifests) { manifests in
+                brokerProvider(for: manifests, remote: remote, dialer: dialer, now: now)
+            },
+            ProviderFamily("azure", lifetime: .reconciler) { _ in
+                CloudWiring.azureProvider(environment: environment, log: httpLog)
+            },
+        ])
+    }
+
+    /// The `kafka.brokerConfig` provider of a manifest set, with each cluster's roller.
+    static func brokerProvider(
+        for manifests: ManifestSet, remote: any RemoteHost, dialer: any Dialer, now: @escaping @Sendable () -> Date
+    ) -> any ResourceProvider {
         let limit = manifests.clusters.map(\.ssh.maxConcurrentHosts).max() ?? 16
         let endpoints = brokerEndpoints(manifests)
         var rollers: [String: any BrokerRoller] = [:]
         for cluster in manifests.clusters {
-            rollers[cluster.name.value] = ClusterRoller(cluster: rollingCluster(cluster, manifests: manifests, endpoints: endpoints), remote: remote, dialer: dialer)
+            rollers[cluster.name.value] = ClusterRoller(
+                cluster: rollingCluster(cluster, manifests: manifests, endpoints: endpoints), remote: remote, dialer: dialer)
         }
-        var providers: [any ResourceProvider] = [
-            BrokerConfigProvider(remote: remote, endpoints: endpoints, now: now, maxConcurrentHosts: limit, rollers: rollers)
-        ]
-        let inventoried = Set(inventories.flatMap { $0.entries.keys.map(\.provider) })
-        if !manifests.azureExposures.isEmpty || inventoried.contains("azure") {
-            providers.append(CloudWiring.azureProvider(environment: environment, log: httpLog))
-        }
-        return providers
+        return BrokerConfigProvider(remote: remote, endpoints: endpoints, now: now, maxConcurrentHosts: limit, rollers: rollers)
     }
 
     /// What a roll of `cluster` needs: INTERNAL endpoints, roles, SSH targets, the exposures' expected

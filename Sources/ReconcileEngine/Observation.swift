@@ -16,7 +16,7 @@ struct Observation: Sendable {
     let concurrency: Int
 
     /// A provider that could observe nothing.
-    struct ProviderFailure: Sendable, Hashable, CustomStringConvertible {
+    public struct ProviderFailure: Sendable, Hashable, CustomStringConvertible {
         /// The resource types it owns, as `azure.*` when they share a prefix.
         var label: String
         /// Why, in full (a credential chain's error lists every credential with its reason).
@@ -25,7 +25,7 @@ struct Observation: Sendable {
         var perAddress: String
 
         /// `cannot observe LABEL: MESSAGE`: the pass's error line, and the plan's `errors` entry.
-        var description: String { "cannot observe \(label): \(message)" }
+        public var description: String { "cannot observe \(label): \(message)" }
     }
 
     struct Outcome: Sendable {

@@ -1,0 +1,26 @@
+public import Manifests
+
+/// What one pass is asked to do: the loaded manifests (the caller reports their load diagnostics), whether to
+/// apply, and the operator's narrowing and confirmations.
+public struct PassRequest: Sendable {
+    public enum Mode: Sendable, Hashable {
+        /// Observe and plan; take no lock, write nothing, change nothing anywhere.
+        case dryRun
+        /// Observe, plan and apply under each cluster's lock.
+        case apply
+    }
+
+    public var manifests: ManifestSet
+    public var mode: Mode
+    /// `--target` selectors (`ResourceAddress.matches(selector:)`); empty plans everything.
+    public var targets: [String]
+    /// `--allow-destroy` selectors: the one-run confirmation for deleting or replacing protected resources.
+    public var allowDestroy: [String]
+
+    public init(manifests: ManifestSet, mode: Mode, targets: [String] = [], allowDestroy: [String] = []) {
+        self.manifests = manifests
+        self.mode = mode
+        self.targets = targets
+        self.allowDestroy = allowDestroy
+    }
+}

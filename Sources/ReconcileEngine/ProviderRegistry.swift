@@ -1,0 +1,80 @@
+public import Manifests
+public import ProviderAPI
+public import ReconcileModel
+import Synchronization
+
+/// Where a reconciler gets its providers for one pass.
+///
+/// Contract: called once per pass, after the manifests and the inventories are loaded, with the resource-type
+/// families (`azure`, `kafka`: the prefix of `ResourceAddress.type`) that its declared resources and inventory
+/// entries belong to; returns a provider for every one of them this build knows (a family missing here makes
+/// each of its addresses "not observable" in the plan, never a guess). Must not block on the network.
+public protocol ProviderSource: Sendable {
+    func providers(for manifests: ManifestSet, needing families: Set<String>, inventories: [Inventory]) -> [any ResourceProvider]
+}
+
+/// Providers by resource-type family (`azure`, `gcp`, `kafka`: the prefix of `ResourceAddress.type`). Each
+/// cloud registers itself from its own wiring: a new cloud is one module plus one `ProviderFamily` here.
+///
+/// Only the families a pass needs are built: those of its declared resources and of its inventory entries (so an
+/// exposure removed from the manifests is still decommissioned through its provider). A family with lifetime
+/// `.reconciler` is built once and kept, with its connection pools and token caches, for as long as the registry
+/// lives; one with lifetime `.manifests` is built for each pass from that pass's manifests (brokers' SSH
+/// endpoints come from them; such a provider keeps nothing expensive itself).
+public final class ProviderRegistry: ProviderSource {
+    private let families: [String: ProviderFamily]
+    private let built: Mutex<[String: any ResourceProvider]>
+
+    public init(_ families: [ProviderFamily]) {
+        self.families = Dictionary(families.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+        self.built = Mutex([:])
+    }
+
+    public func providers(for manifests: ManifestSet, needing needed: Set<String>, inventories: [Inventory]) -> [any ResourceProvider] {
+        families.keys.sorted().filter { needed.contains($0) }.map { name in
+            let family = families[name]!
+            switch family.lifetime {
+            case .manifests:
+                return family.make(manifests)
+            case .reconciler:
+                return built.withLock { cache in
+                    if let provider = cache[name] { return provider }
+                    let provider = family.make(manifests)
+                    cache[name] = provider
+                    return provider
+                }
+            }
+        }
+    }
+}
+
+/// One family's registration: its name (the type prefix), how long a provider lives, and how to build one.
+public struct ProviderFamily: Sendable {
+    public enum Lifetime: Sendable {
+        /// Built once, on first need, and kept for the registry's life (cloud providers: pools, token caches).
+        case reconciler
+        /// Built for every pass from its manifests.
+        case manifests
+    }
+
+    public var name: String
+    public var lifetime: Lifetime
+    public var make: @Sendable (ManifestSet) -> any ResourceProvider
+
+    public init(_ name: String, lifetime: Lifetime, make: @escaping @Sendable (ManifestSet) -> any ResourceProvider) {
+        self.name = name
+        self.lifetime = lifetime
+        self.make = make
+    }
+}
+
+/// A fixed provider list, or one built by a closure: for tests and for callers that wire providers themselves.
+public struct ProviderClosure: ProviderSource {
+    let make: @Sendable (ManifestSet, [Inventory]) -> [any ResourceProvider]
+
+    public init(_ make: @escaping @Sendable (ManifestSet, [Inventory]) -> [any ResourceProvider]) { self.make = make }
+
+    public func providers(for manifests: ManifestSet, needing families: Set<String>, inventories: [Inventory]) -> [any ResourceProvider] {
+        make(manifests, inventories)
+    }
+}

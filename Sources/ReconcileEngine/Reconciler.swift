@@ -1,0 +1,170 @@
+public import DesiredState
+public import Execution
+public import Foundation
+public import Manifests
+import Planning
+public import ProviderAPI
+public import ReconcileModel
+
+/// The reconcile pass as a long-lived library: built once, called for every pass (a CLI run, a service tick).
+///
+/// One pass: derive the desired state (pure) -> lock each cluster (apply only) -> read inventories and journals ->
+/// observe (concurrent, bounded) -> plan (pure) -> report the plan -> apply (executor, gated rolls) -> record
+/// state. It never prints and never exits: it returns a `PassResult` and reports progress through `events`.
+///
+/// Providers come from `providers` for each pass; a `ProviderRegistry` keeps cloud providers (their connection
+/// pools and token caches) for the reconciler's life. Passes on one reconciler may run one at a time per cluster
+/// (the state store's lock refuses a second apply).
+public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
+    let providers: any ProviderSource
+    let store: any StateStore
+    let clock: C
+    let now: @Sendable () -> Date
+    let newPassID: @Sendable () -> String
+    let observeConcurrency: Int
+
+    /// - Parameters:
+    ///   - clock: measures the phases (`PassResult.timings`).
+    ///   - now: wall-clock time for the journal's timestamps.
+    ///   - newPassID: a fresh id for every pass (recorded in the journal as the run id).
+    public init(
+        providers: any ProviderSource, store: any StateStore, clock: C, now: @escaping @Sendable () -> Date = Date.init,
+        newPassID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }, observeConcurrency: Int = 8
+    ) {
+        self.providers = providers
+        self.store = store
+        self.clock = clock
+        self.now = now
+        self.newPassID = newPassID
+        self.observeConcurrency = observeConcurrency
+    }
+
+    /// Runs one pass. `events` receives the final plan before anything is applied, then each step of the apply.
+    public func reconcile(_ request: PassRequest, events: @escaping @Sendable (PassEvent) async -> Void = { _ in }) async -> PassResult {
+        var result = PassResult(passID: newPassID())
+        let desired = DesiredStateCompiler.compile(request.manifests)
+        result.diagnostics = desired.diagnostics
+        guard !desired.diagnostics.hasErrors else {
+            result.stop = .invalidDesiredState
+            return result
+        }
+        let clusters = request.manifests.clusters.map(\.name.value).sorted()
+        var locks: [LockInfo] = []
+        if request.mode == .apply {
+            do {
+                for cluster in clusters { locks.append(try await store.lock(cluster: cluster, operation: "apply")) }
+            } catch {
+                await release(locks, into: &result)
+                result.stop = .locked("\(error)")
+                return result
+            }
+        }
+        await run(request, desired: desired, clusters: clusters, into: &result, events: events)
+        await release(locks, into: &result)
+        return result
+    }
+
+    private func run(
+        _ request: PassRequest, desired: DesiredState, clusters: [String], into result: inout PassResult,
+        events: @escaping @Sendable (PassEvent) async -> Void
+    ) async {
+        let scope = TargetScope(selectors: request.targets, desired: desired.resources)
+        var inventories: [String: Inventory] = [:]
+        var journals: [String: [JournalEntry]] = [:]
+        do {
+            for cluster in clusters {
+                inventories[cluster] = try await store.inventory(cluster: cluster)
+                journals[cluster] = try await store.journal(cluster: cluster)
+            }
+        } catch {
+            result.stop = .state("cannot read state: \(error)")
+            return
+        }
+        let unmatched = TargetScope.unmatched(request.targets, desired: desired.resources, inventories: inventories)
+        guard unmatched.isEmpty else {
+            result.stop = .unmatchedTargets(unmatched)
+            return
+        }
+        let inventoryList = clusters.compactMap { inventories[$0] }
+        let families = Set(desired.resources.map(\.address.provider) + inventoryList.flatMap { $0.entries.keys.map(\.provider) })
+        let providers = self.providers.providers(for: request.manifests, needing: families, inventories: inventoryList)
+        var warnings: [String] = []
+        if let stored = try? await store.clusters() {
+            for orphan in stored where !clusters.contains(orphan) {
+                warnings.append("state for cluster `\(orphan)` exists but no manifest declares it; nothing of it is changed or deleted")
+            }
+        }
+
+        let scopedDesired = scope.desired
+        let scopedInventories = inventories.mapValues(scope.inventory)
+        var started = clock.now
+        let outcome = await Observation(providers: providers, concurrency: observeConcurrency)
+            .observe(desired: scopedDesired, inventories: scopedInventories)
+        result.timings.observe = started.duration(to: clock.now)
+        result.providerFailures = outcome.failures.map(\.description)
+
+        started = clock.now
+        var plan = Planner.plan(PlanInput(
+            desired: scopedDesired, observed: outcome.observed, inventories: scopedInventories,
+            pendingRestarts: PendingRestarts.from(journals: journals).filter { scope.contains($0.key) }, targets: request.targets,
+            allowDestroy: request.allowDestroy, deletionImpact: Declarations.deletionImpact,
+            exposures: Declarations.exposures(request.manifests),
+            kafkaVersions: Dictionary(
+                request.manifests.clusters.map { ($0.name.value, $0.kafkaVersion.value.description) }, uniquingKeysWith: { a, _ in a })))
+        let manual = Set(request.manifests.clusters.filter { $0.restartPolicy == .manual }.map(\.name.value))
+        plan = plan.leavingRestartsToOperator(in: manual)
+        plan = await orderingRestarts(plan, providers: providers)
+        plan.warnings += warnings
+        plan.errors = result.providerFailures
+        result.timings.plan = started.duration(to: clock.now)
+        result.plan = plan
+        await events(.planned(plan))
+
+        if !plan.problems.isEmpty {
+            result.stop = .problems(plan.problems.count)
+            return
+        }
+        guard request.mode == .apply else { return }
+        let upkeep = InventoryUpkeep(store: store)
+        do {
+            inventories = try await upkeep.dropVanished(inventories, desired: desired, observed: outcome.observed, scope: scope)
+            inventories = try await upkeep.recordUntracked(inventories, desired: scopedDesired, observed: outcome.observed)
+            inventories = try await upkeep.recordDeclarations(inventories, desired: scopedDesired)
+        } catch {
+            result.stop = .state("cannot save state: \(error)")
+            return
+        }
+        guard plan.hasChanges else { return }
+        started = clock.now
+        let executor = Executor(providers: providers, store: store, runID: result.passID, now: now) { await events(.applying($0)) }
+        let report = await executor.apply(plan, inventories: inventories)
+        result.timings.apply = started.duration(to: clock.now)
+        result.apply = report
+        do {
+            _ = try await upkeep.recordDeclarations(report.inventories, desired: scopedDesired)
+        } catch {
+            result.warnings.append("cannot record where resources are declared: \(error)")
+        }
+    }
+
+    /// Lists each cluster's restarts in the order its roller would take them now.
+    private func orderingRestarts(_ plan: Plan, providers: [any ResourceProvider]) async -> Plan {
+        var plan = plan
+        let clusters = Set(plan.changes.filter { $0.action == .restartBroker }.map(\.address.cluster))
+        for cluster in clusters.sorted() {
+            let restarts = plan.changes.filter { $0.action == .restartBroker && $0.address.cluster == cluster }
+            guard restarts.count > 1,
+                let roller = providers.first(where: { $0.resourceTypes.contains(restarts[0].address.type) }) as? any BrokerRoller
+            else { continue }
+            let (order, why) = await roller.predictedOrder(restarts)
+            plan = plan.reorderingRestarts(of: cluster, order: order, note: why)
+        }
+        return plan
+    }
+
+    private func release(_ locks: [LockInfo], into result: inout PassResult) async {
+        for lock in locks {
+            do { try await store.unlock(lock) } catch { result.warnings.append("cannot release lock of \(lock.cluster): \(error)") }
+        }
+    }
+}
