@@ -52,7 +52,7 @@ public struct Executor: Sendable {
                     for (change, because) in batch.skip { await skip(change, because, &run) }
                     for change in batch.start {
                         if change.action == .restartBroker,
-                            let roller = providers.first(where: { $0.resourceTypes.contains(change.address.type) }) as? any BrokerRoller
+                            let roller = providers.first(where: { $0.resourceTypes.contains(change.address.type) })?.roller
                         {
                             let siblings = run.scheduler.claimPending { $0.action == .restartBroker && $0.address.cluster == change.address.cluster }
                             let restarts = [change] + siblings

@@ -43,7 +43,7 @@ struct InventoryRecorder {
             applied: change.after,
             disruption: change.disruption,
             dependsOn: change.requires,
-            declaration: existing?.declaration
+            declaration: change.declaration ?? existing?.declaration
         )
     }
 }

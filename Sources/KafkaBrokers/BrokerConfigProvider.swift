@@ -111,6 +111,9 @@ public final class BrokerConfigProvider: ResourceProvider, BrokerRoller {
         }
     }
 
+    /// Broker restarts are rolls: this provider is its own roller (delegating to each cluster's).
+    public var roller: (any BrokerRoller)? { self }
+
     public func predictedOrder(_ restarts: [Change]) async -> (order: [ResourceAddress], why: String?) {
         guard let cluster = restarts.first?.address.cluster, let roller = rollers[cluster] else { return (restarts.map(\.address), nil) }
         return await roller.predictedOrder(restarts)

@@ -31,7 +31,8 @@ enum DesiredChanges {
             let change = Change(
                 address: address, action: .create, reason: reason, disruption: spec.disruption,
                 attributes: AttributeDiff.changes(from: nil, to: spec.properties, replaceOn: spec.replaceOn),
-                after: spec.properties, before: nil, cloudID: entry?.cloudID ?? spec.cloudID, requires: spec.dependsOn
+                after: spec.properties, before: nil, cloudID: entry?.cloudID ?? spec.cloudID, requires: spec.dependsOn,
+                declaration: spec.declaration
             )
             return [PlanDraft(phase: .cloud, change: change, addressDeps: spec.dependsOn)]
         }
@@ -63,7 +64,8 @@ enum DesiredChanges {
             after: spec.properties,
             before: before,
             cloudID: observed.cloudID ?? entry?.cloudID ?? spec.cloudID,
-            requires: spec.dependsOn
+            requires: spec.dependsOn,
+            declaration: spec.declaration
         )
         return [PlanDraft(phase: .cloud, change: change, addressDeps: spec.dependsOn)]
     }
@@ -105,13 +107,13 @@ enum DesiredChanges {
         if !expandAttributes.isEmpty {
             let expand = Change(
                 address: spec.address, action: .expand, reason: reason, disruption: spec.disruption, attributes: expandAttributes,
-                after: expanded, before: before, cloudID: cloudID, requires: spec.dependsOn)
+                after: expanded, before: before, cloudID: cloudID, requires: spec.dependsOn, declaration: spec.declaration)
             drafts.append(PlanDraft(phase: .cloud, change: expand, addressDeps: spec.dependsOn))
         }
         let contract = Change(
             address: spec.address, action: .update, reason: reason, disruption: spec.disruption,
             attributes: AttributeDiff.changes(from: expanded, to: spec.properties, replaceOn: spec.replaceOn),
-            after: spec.properties, before: expanded, cloudID: cloudID, requires: spec.dependsOn)
+            after: spec.properties, before: expanded, cloudID: cloudID, requires: spec.dependsOn, declaration: spec.declaration)
         drafts.append(PlanDraft(phase: .contract, change: contract, addressDeps: spec.dependsOn))
         return drafts
     }

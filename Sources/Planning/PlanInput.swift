@@ -25,6 +25,12 @@ public struct PlanInput: Sendable, Hashable {
     public var exposures: [String: ExposureDeclaration]
     /// Each cluster's `kafkaVersion`, for the quorum rule's explanation.
     public var kafkaVersions: [String: String]
+    /// Clusters whose restarts are left to the operator (`restart.policy: manual`): restarts are not planned, the
+    /// plan warns which brokers need one.
+    public var manualRestarts: Set<String> = []
+    /// The order each cluster's restarts would take now (the broker provider's prediction from health), by
+    /// cluster; clusters without one keep node-id order.
+    public var restartOrders: [String: RestartOrder] = [:]
 
     public init(
         desired: [ResourceSpec] = [],

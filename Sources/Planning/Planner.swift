@@ -38,15 +38,28 @@ public enum Planner {
 
         let changes = PlanAssembly(drafts: drafts, specs: specs + conflicting)
             .resolve(targets: input.targets, findings: &findings)
-        return Plan(
+        var plan = Plan(
             changes: changes,
             drift: findings.drift.sorted(),
             problems: findings.sortedProblems,
             warnings: findings.warnings + unusedAllowances(input, findings: findings),
             isComplete: !findings.observationFailed && input.targets.isEmpty,
             observations: input.observed.values.filter { !$0.notes.isEmpty && declared.contains($0.address) }
-                .sorted { $0.address < $1.address }.map { Plan.Observation(address: $0.address, notes: $0.notes) }
+                .sorted { $0.address < $1.address }.map { Plan.Observation(address: $0.address, notes: $0.notes) },
+            inventoryRepairs: InventoryRepairs.of(input, specs: specs)
         )
+        // Rule 12: restarts left to the operator, then each cluster's restarts in the order its roll would take.
+        plan = plan.leavingRestartsToOperator(in: input.manualRestarts)
+        for (cluster, order) in input.restartOrders.sorted(by: { $0.key < $1.key }) {
+            plan = plan.reorderingRestarts(of: cluster, order: order.order, note: order.note)
+        }
+        return plan
+    }
+
+    /// The clusters with more than one restart in `plan`, whose order is worth predicting (an input of the next
+    /// planning, `PlanInput.restartOrders`).
+    public static func clustersToOrder(_ plan: Plan) -> [String: [Change]] {
+        Dictionary(grouping: plan.changes.filter { $0.action == .restartBroker }, by: \.address.cluster).filter { $0.value.count > 1 }
     }
 
     /// `--allow-destroy` selectors that confirmed nothing: said, so a typo does not pass unnoticed.

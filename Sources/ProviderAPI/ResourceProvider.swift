@@ -20,6 +20,15 @@ public protocol ResourceProvider: Sendable {
 
     /// Carries out one change of one of `resourceTypes`.
     func apply(_ change: Change) async throws -> ObservedResource?
+
+    /// The capability to roll brokers (`.restartBroker` changes go to it as one roll per cluster, and it predicts
+    /// their order); nil for providers that restart nothing.
+    var roller: (any BrokerRoller)? { get }
+}
+
+extension ResourceProvider {
+    /// By default, a provider restarts nothing.
+    public var roller: (any BrokerRoller)? { nil }
 }
 
 /// Errors carry a retry class so callers know whether trying again can help.

@@ -104,16 +104,26 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
         result.providerFailures = outcome.failures.map(\.description)
 
         started = clock.now
-        var plan = Planner.plan(PlanInput(
+        var input = PlanInput(
             desired: scopedDesired, observed: outcome.observed, inventories: scopedInventories,
             pendingRestarts: PendingRestarts.from(journals: journals).filter { scope.contains($0.key) }, targets: request.targets,
             allowDestroy: request.allowDestroy, deletionImpact: Declarations.deletionImpact,
             exposures: Declarations.exposures(request.manifests),
             kafkaVersions: Dictionary(
-                request.manifests.clusters.map { ($0.name.value, $0.kafkaVersion.value.description) }, uniquingKeysWith: { a, _ in a })))
-        let manual = Set(request.manifests.clusters.filter { $0.restartPolicy == .manual }.map(\.name.value))
-        plan = plan.leavingRestartsToOperator(in: manual)
-        plan = await orderingRestarts(plan, providers: providers)
+                request.manifests.clusters.map { ($0.name.value, $0.kafkaVersion.value.description) }, uniquingKeysWith: { a, _ in a }))
+        input.manualRestarts = Set(request.manifests.clusters.filter { $0.restartPolicy == .manual }.map(\.name.value))
+        var plan = Planner.plan(input)
+        // Where restarts are planned, their order is the roller's prediction from the cluster's health now (read
+        // only then), and the planner lists them in that order.
+        let toOrder = Planner.clustersToOrder(plan)
+        if !toOrder.isEmpty {
+            for (cluster, restarts) in toOrder {
+                guard let roller = providers.first(where: { $0.resourceTypes.contains(restarts[0].address.type) })?.roller else { continue }
+                let (order, why) = await roller.predictedOrder(restarts)
+                input.restartOrders[cluster] = RestartOrder(order: order, note: why)
+            }
+            plan = Planner.plan(input)
+        }
         plan.warnings += warnings
         plan.errors = result.providerFailures
         result.timings.plan = started.duration(to: clock.now)
@@ -125,11 +135,8 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
             return
         }
         guard request.mode == .apply else { return }
-        let upkeep = InventoryUpkeep(store: store)
         do {
-            inventories = try await upkeep.dropVanished(inventories, desired: desired, observed: outcome.observed, scope: scope)
-            inventories = try await upkeep.recordUntracked(inventories, desired: scopedDesired, observed: outcome.observed)
-            inventories = try await upkeep.recordDeclarations(inventories, desired: scopedDesired)
+            inventories = try await InventoryUpkeep(store: store).record(plan.inventoryRepairs, in: inventories)
         } catch {
             result.stop = .state("cannot save state: \(error)")
             return
@@ -140,26 +147,6 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
         let report = await executor.apply(plan, inventories: inventories)
         result.timings.apply = started.duration(to: clock.now)
         result.apply = report
-        do {
-            _ = try await upkeep.recordDeclarations(report.inventories, desired: scopedDesired)
-        } catch {
-            result.warnings.append("cannot record where resources are declared: \(error)")
-        }
-    }
-
-    /// Lists each cluster's restarts in the order its roller would take them now.
-    private func orderingRestarts(_ plan: Plan, providers: [any ResourceProvider]) async -> Plan {
-        var plan = plan
-        let clusters = Set(plan.changes.filter { $0.action == .restartBroker }.map(\.address.cluster))
-        for cluster in clusters.sorted() {
-            let restarts = plan.changes.filter { $0.action == .restartBroker && $0.address.cluster == cluster }
-            guard restarts.count > 1,
-                let roller = providers.first(where: { $0.resourceTypes.contains(restarts[0].address.type) }) as? any BrokerRoller
-            else { continue }
-            let (order, why) = await roller.predictedOrder(restarts)
-            plan = plan.reorderingRestarts(of: cluster, order: order, note: why)
-        }
-        return plan
     }
 
     private func release(_ locks: [LockInfo], into result: inout PassResult) async {

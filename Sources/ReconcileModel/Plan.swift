@@ -81,6 +81,9 @@ public struct Change: Sendable, Hashable, Codable, Identifiable {
     /// The resource's own dependencies (from its spec), recorded in the inventory so later deletes can be
     /// ordered even after the manifest entry is gone.
     public var requires: [ResourceAddress]
+    /// Where the manifests declare the resource (and its exposure's deletion policy), recorded in the inventory
+    /// with the change's result. Nil for changes of resources no exposure declares.
+    public var declaration: Declaration?
 
     /// Unique within a plan: `ADDRESS#action`.
     public var id: String { "\(address)#\(action.rawValue)" }
@@ -95,8 +98,10 @@ public struct Change: Sendable, Hashable, Codable, Identifiable {
         before: Value? = nil,
         cloudID: String? = nil,
         dependsOn: [String] = [],
-        requires: [ResourceAddress] = []
+        requires: [ResourceAddress] = [],
+        declaration: Declaration? = nil
     ) {
+        self.declaration = declaration
         self.address = address
         self.action = action
         self.reason = reason
@@ -140,6 +145,9 @@ public struct Plan: Sendable, Hashable, Codable {
     /// Failures not tied to one address, each stated once: a provider that could observe nothing (no
     /// credentials, invalid endpoints). Every address it covers also has a problem, in a few words.
     public var errors: [String]
+    /// Inventory corrections an apply records before any change runs (see `InventoryRepair`). Not shown: they
+    /// touch no real resource; the planner's warnings say what was found.
+    public var inventoryRepairs: [InventoryRepair]
 
     public struct Observation: Sendable, Hashable, Codable {
         public var address: ResourceAddress
@@ -158,8 +166,10 @@ public struct Plan: Sendable, Hashable, Codable {
         warnings: [String] = [],
         isComplete: Bool = true,
         observations: [Observation] = [],
-        errors: [String] = []
+        errors: [String] = [],
+        inventoryRepairs: [InventoryRepair] = []
     ) {
+        self.inventoryRepairs = inventoryRepairs
         self.changes = changes
         self.drift = drift
         self.problems = problems

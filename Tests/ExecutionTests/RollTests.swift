@@ -14,6 +14,9 @@ final class RollingFake: ResourceProvider, BrokerRoller, Sendable {
     let rolled = Mutex<[[String]]>([])
     let restarted = Mutex<[String]>([])
 
+    /// Declares itself the roller of its broker changes.
+    var roller: (any BrokerRoller)? { self }
+
     init(inner: InMemoryProvider, order: [String], haltAt: String? = nil) {
         self.inner = inner
         self.order = order
