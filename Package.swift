@@ -23,6 +23,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // C system libraries (Debian: libyaml-dev, libcurl4-openssl-dev).
@@ -82,7 +83,10 @@ let package = Package(
         // value, never prints. The CLI (and the coming service) call it the same way.
         .target(
             name: "ReconcileEngine",
-            dependencies: ["ReconcileModel", "Manifests", "DesiredState", "Planning", "ProviderAPI", "Execution"],
+            dependencies: [
+                "ReconcileModel", "Manifests", "DesiredState", "Planning", "ProviderAPI", "Execution",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcoming
         ),
 
@@ -94,6 +98,7 @@ let package = Package(
                 "ProviderAPI", "Execution", "FileStateStore", "CurlTransport", "SSHTransport", "KafkaBrokers", "KafkaRolling", "KafkaClient", "RollingRestart",
                 "CloudHTTP", "AzureAuth", "AzureProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),

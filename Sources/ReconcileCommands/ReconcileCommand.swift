@@ -42,7 +42,7 @@ public struct ReconcileCommand: AsyncParsableCommand {
         let reconcilePass = ReconcilePass(
             providers: StandardProviders.registry(remote: remote, dialer: dialer, httpLog: httpLog),
             store: FileStateStore(directory: URL(fileURLWithPath: stateDirectory.state)),
-            console: .standard)
+            console: .standard, logFormat: pass.logFormat.format)
         let status = await reconcilePass.run(.init(
             manifests: manifests.manifests, dryRun: pass.dryRun, detailedExitCode: pass.detailedExitcode,
             output: output.output.format, targets: pass.target, allowDestroy: pass.allowDestroy))
@@ -70,6 +70,9 @@ public struct PassOptions: ParsableArguments, Sendable {
             + "pattern (CLUSTER[/TYPE[/NAME]], `*` matches one segment). Repeatable.", valueName: "address"))
     public var allowDestroy: [String] = []
 
+    @Option(name: .long, help: "How progress is logged to stderr: text (a line per step) or json (one JSON object per line, with the pass id, resource, cluster and action).")
+    public var logFormat: LogFormatArgument = .text
+
     @Flag(name: .long, help: "Print every cloud API request (method, path, status, duration, request id) to stderr; by default only retried or failed ones.")
     public var logHttp = false
 
@@ -86,6 +89,7 @@ public struct PassOptions: ParsableArguments, Sendable {
         if !target.isEmpty { names.append("--target") }
         if !allowDestroy.isEmpty { names.append("--allow-destroy") }
         if logHttp { names.append("--log-http") }
+        if logFormat != .text { names.append("--log-format") }
         if localHosts != nil { names.append("--local-hosts") }
         return names
     }
@@ -94,4 +98,10 @@ public struct PassOptions: ParsableArguments, Sendable {
 /// The executable's entry point (keeps the executable free of argument-parsing imports).
 public enum ReconcileMain {
     public static func run() async { await ReconcileCommand.main() }
+}
+
+/// `--log-format`.
+public enum LogFormatArgument: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case text, json
+    var format: ConsoleLogHandler.Format { self == .json ? .json : .text }
 }

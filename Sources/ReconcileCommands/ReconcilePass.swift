@@ -1,4 +1,5 @@
 public import Foundation
+import Logging
 public import Manifests
 import Execution
 import PlanRendering
@@ -40,15 +41,17 @@ public struct ReconcilePass: Sendable {
     /// - Parameters:
     ///   - providers: the providers of each pass (a `ProviderRegistry` keeps cloud providers between passes).
     ///   - runID: fixes every pass's id (tests); by default each pass gets a fresh one.
+    ///   - logFormat: how the pass's log records (the apply's progress) are written to the console's error stream.
     public init(
         providers: any ProviderSource, store: any StateStore, console: Console, now: @escaping @Sendable () -> Date = Date.init,
-        runID: String? = nil, observeConcurrency: Int = 8
+        runID: String? = nil, observeConcurrency: Int = 8, logFormat: ConsoleLogHandler.Format = .text
     ) {
         let newPassID: @Sendable () -> String
         if let runID { newPassID = { runID } } else { newPassID = { UUID().uuidString.lowercased() } }
         self.reconciler = Reconciler(
             providers: providers, store: store, clock: ContinuousClock(), now: now, newPassID: newPassID,
-            observeConcurrency: observeConcurrency)
+            observeConcurrency: observeConcurrency,
+            logger: Logger(label: "reconcile") { label in ConsoleLogHandler(label: label, format: logFormat, console: console) })
         self.console = console
     }
 
@@ -56,18 +59,21 @@ public struct ReconcilePass: Sendable {
     /// exposures left the manifests is still in the inventory).
     public init(
         providers: @escaping @Sendable (ManifestSet, [Inventory]) -> [any ResourceProvider], store: any StateStore, console: Console,
-        now: @escaping @Sendable () -> Date = Date.init, runID: String? = nil, observeConcurrency: Int = 8
+        now: @escaping @Sendable () -> Date = Date.init, runID: String? = nil, observeConcurrency: Int = 8,
+        logFormat: ConsoleLogHandler.Format = .text
     ) {
         self.init(providers: ProviderClosure(providers), store: store, console: console, now: now, runID: runID,
-                  observeConcurrency: observeConcurrency)
+                  observeConcurrency: observeConcurrency, logFormat: logFormat)
     }
 
     /// A pass over a fixed set of providers.
     public init(
         providers: [any ResourceProvider], store: any StateStore, console: Console,
-        now: @escaping @Sendable () -> Date = Date.init, runID: String? = nil, observeConcurrency: Int = 8
+        now: @escaping @Sendable () -> Date = Date.init, runID: String? = nil, observeConcurrency: Int = 8,
+        logFormat: ConsoleLogHandler.Format = .text
     ) {
-        self.init(providers: { _, _ in providers }, store: store, console: console, now: now, runID: runID, observeConcurrency: observeConcurrency)
+        self.init(providers: { _, _ in providers }, store: store, console: console, now: now, runID: runID,
+                  observeConcurrency: observeConcurrency, logFormat: logFormat)
     }
 
     /// Runs one pass and returns the process exit status.
@@ -85,8 +91,8 @@ public struct ReconcilePass: Sendable {
                 // A provider that could observe nothing is explained once, before the plan that says so per address.
                 for failure in plan.errors { console.err("error: \(failure)\n") }
                 Self.render(plan, options.output, console: console)
-            case .applying(let step):
-                console.err(ProgressText.line(for: step))
+            case .applying:
+                break  // the engine logs each step (ConsoleLogHandler prints it)
             }
         }
         return status(of: result, options)
@@ -114,10 +120,7 @@ public struct ReconcilePass: Sendable {
         case nil:
             break
         }
-        if let report = result.apply {
-            console.err(ProgressText.summary(report))
-            return report.isSuccess ? ExitStatus.success : ExitStatus.error
-        }
+        if let report = result.apply { return report.isSuccess ? ExitStatus.success : ExitStatus.error }
         if options.dryRun, options.detailedExitCode, result.plan?.hasChanges == true { return ExitStatus.changesPending }
         return ExitStatus.success
     }

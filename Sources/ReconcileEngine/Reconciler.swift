@@ -1,6 +1,7 @@
 public import DesiredState
 public import Execution
 public import Foundation
+public import Logging
 public import Manifests
 import Planning
 public import ProviderAPI
@@ -12,6 +13,10 @@ public import ReconcileModel
 /// observe (concurrent, bounded) -> plan (pure) -> report the plan -> apply (executor, gated rolls) -> record
 /// state. It never prints and never exits: it returns a `PassResult` and reports progress through `events`.
 ///
+/// It logs through swift-log: every record of a pass carries `reconcile.pass` (the pass id), and apply steps carry
+/// `resource`, `cluster` and `action` (levels: `info` one line per pass, `notice` applied steps, `warning`
+/// skips, `error` failures).
+///
 /// Providers come from `providers` for each pass; a `ProviderRegistry` keeps cloud providers (their connection
 /// pools and token caches) for the reconciler's life. Passes on one reconciler may run one at a time per cluster
 /// (the state store's lock refuses a second apply).
@@ -22,6 +27,7 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
     let now: @Sendable () -> Date
     let newPassID: @Sendable () -> String
     let observeConcurrency: Int
+    let logger: Logger
 
     /// - Parameters:
     ///   - clock: measures the phases (`PassResult.timings`).
@@ -29,8 +35,10 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
     ///   - newPassID: a fresh id for every pass (recorded in the journal as the run id).
     public init(
         providers: any ProviderSource, store: any StateStore, clock: C, now: @escaping @Sendable () -> Date = Date.init,
-        newPassID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }, observeConcurrency: Int = 8
+        newPassID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }, observeConcurrency: Int = 8,
+        logger: Logger = Logger(label: "reconcile", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
+        self.logger = logger
         self.providers = providers
         self.store = store
         self.clock = clock
@@ -42,6 +50,14 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
     /// Runs one pass. `events` receives the final plan before anything is applied, then each step of the apply.
     public func reconcile(_ request: PassRequest, events: @escaping @Sendable (PassEvent) async -> Void = { _ in }) async -> PassResult {
         var result = PassResult(passID: newPassID())
+        var logger = self.logger
+        logger[metadataKey: "reconcile.pass"] = "\(result.passID)"
+        defer {
+            logger.info("pass finished", metadata: [
+                "mode": "\(request.mode == .apply ? "apply" : "dry-run")", "stopped": "\(result.stop.map { "\($0)" } ?? "no")",
+                "observe": "\(result.timings.observe)", "plan": "\(result.timings.plan)", "apply": "\(result.timings.apply)",
+            ])
+        }
         let desired = DesiredStateCompiler.compile(request.manifests)
         result.diagnostics = desired.diagnostics
         guard !desired.diagnostics.hasErrors else {
@@ -59,13 +75,13 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
                 return result
             }
         }
-        await run(request, desired: desired, clusters: clusters, into: &result, events: events)
+        await run(request, desired: desired, clusters: clusters, into: &result, logger: logger, events: events)
         await release(locks, into: &result)
         return result
     }
 
     private func run(
-        _ request: PassRequest, desired: DesiredState, clusters: [String], into result: inout PassResult,
+        _ request: PassRequest, desired: DesiredState, clusters: [String], into result: inout PassResult, logger: Logger,
         events: @escaping @Sendable (PassEvent) async -> Void
     ) async {
         let scope = TargetScope(selectors: request.targets, desired: desired.resources)
@@ -143,8 +159,12 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
         }
         guard plan.hasChanges else { return }
         started = clock.now
-        let executor = Executor(providers: providers, store: store, runID: result.passID, now: now) { await events(.applying($0)) }
+        let executor = Executor(providers: providers, store: store, runID: result.passID, now: now) { event in
+            ApplyProgress.log(event, to: logger)
+            await events(.applying(event))
+        }
         let report = await executor.apply(plan, inventories: inventories)
+        logger.log(level: report.isSuccess ? .notice : .error, "\(ApplyProgress.summary(report))")
         result.timings.apply = started.duration(to: clock.now)
         result.apply = report
     }

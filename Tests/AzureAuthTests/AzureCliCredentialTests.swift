@@ -14,11 +14,21 @@ struct AzureCliCredentialTests {
     private func standIn(_ script: String) throws -> URL {
         let directory = try temporaryDirectory()
         let az = directory.appendingPathComponent("az")
+        let source = directory.appendingPathComponent("az.source")
         try """
             #!/bin/sh
             printf '%s\\n' "$@" > "\(directory.path)/args.txt"
             \(script)
-            """.write(to: az, atomically: true, encoding: .utf8)
+            """.write(to: source, atomically: true, encoding: .utf8)
+        // The executable is written by a `cp` child, never opened for writing in this process: a child that another
+        // parallel test forks meanwhile would inherit such a descriptor and keep the file "busy" (ETXTBSY) for its
+        // whole life, so running it would fail.
+        let copy = Process()
+        copy.executableURL = URL(fileURLWithPath: "/bin/cp")
+        copy.arguments = [source.path, az.path]
+        try copy.run()
+        copy.waitUntilExit()
+        try #require(copy.terminationStatus == 0)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: az.path)
         return directory
     }
