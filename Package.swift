@@ -175,7 +175,8 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "ReconcileCommands", "ReconcileModel", "TestSupport", "KafkaClient", "KafkaProtocol", "ArmEmulator",
-                "KafkaSimulator", "ServerProperties", "Manifests", "DesiredState", "FileStateStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KafkaSimulator", "ServerProperties", "Manifests", "DesiredState", "FileStateStore", "ReconcileEngine", "ProviderAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
         ),

@@ -23,13 +23,14 @@ struct AzureGraph {
 
     private func spec(
         _ type: String, _ name: String, id: String, _ properties: Value, disruption: Disruption = .none,
-        replaceOn: Set<String> = ["location"], consumerPorts: ConsumerPorts? = nil, protectedCollections: [[String]] = []
+        replaceOn: Set<String> = ["location"], consumerPorts: ConsumerPorts? = nil, protectedCollections: [[String]] = [],
+        consumerService: String? = nil
     ) -> ResourceSpec {
         ResourceSpec(
             address: address(type, name), cloudID: id, properties: properties, replaceOn: replaceOn,
             disruption: disruption, adopt: adopted.contains("\(type)/\(name)"), source: source, consumerPorts: consumerPorts,
             declaration: Declarations.of(exposure.common, field: Declarations.azureField[type] ?? "spec"),
-            protectedCollections: protectedCollections)
+            protectedCollections: protectedCollections, consumerService: consumerService)
     }
 
     func build(into b: inout GraphBuilder) {
@@ -198,7 +199,7 @@ struct AzureGraph {
                 "autoApproval": ["subscriptions": .array(pls.autoApproval.map { .string($0.value) })],
                 "enableProxyProtocol": .bool(pls.enableProxyProtocol),
             ],
-        ], disruption: .consumerVisible)
+        ], disruption: .consumerVisible, consumerService: "Private Link Service")
     }
 }
 

@@ -71,12 +71,14 @@ struct GcpCommon {
         references: [paths.backendService(backendService), networkPath, brokersSubnetPath])
         guard let sa = exposure.serviceAttachment, let nat = exposure.pscNatSubnet else { return }
         let natPath = paths.subnetwork(nat.name.value)
-        b.add(spec(GcpTypes.serviceAttachment, sa.name, id: paths.serviceAttachment(sa.name), [
+        var attachment = spec(GcpTypes.serviceAttachment, sa.name, id: paths.serviceAttachment(sa.name), [
             "name": .string(sa.name), "region": .string(exposure.region.value), "targetService": .string(rulePath),
             "connectionPreference": .string(sa.connectionPreference), "natSubnets": [.string(natPath)],
             "consumerAcceptLists": .array(sa.consumers.map { ["projectIdOrNum": .string($0.project.value), "connectionLimit": .int($0.connectionLimit)] }),
             "enableProxyProtocol": .bool(sa.enableProxyProtocol), "description": description,
-        ], disruption: .consumerVisible, replaceOn: ["targetService"]), references: [rulePath, natPath])
+        ], disruption: .consumerVisible, replaceOn: ["targetService"])
+        attachment.consumerService = "service attachment"
+        b.add(attachment, references: [rulePath, natPath])
     }
 
     func bootDisk(image: String) -> Value {

@@ -28,12 +28,15 @@ public struct VerificationReport: Sendable, Codable, Hashable {
 
     /// A cloud service consumers connect through (a Private Link Service): its alias and endpoint connections.
     public struct Service: Sendable, Codable, Hashable {
+        /// What the exposure kind calls it (`Private Link Service`, `service attachment`).
+        public var kind: String?
         public var address: String
         public var notes: [String]
         /// Why the service does not serve consumers (missing, unreadable); nil when it does.
         public var problem: String?
 
-        public init(address: String, notes: [String], problem: String? = nil) {
+        public init(kind: String? = nil, address: String, notes: [String], problem: String? = nil) {
+            self.kind = kind
             self.address = address
             self.notes = notes
             self.problem = problem

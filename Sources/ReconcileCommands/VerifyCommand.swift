@@ -6,7 +6,9 @@ import KafkaClient
 import KafkaRolling
 import Manifests
 import PlanRendering
+import ReconcileEngine
 import ReconcileModel
+import SSHTransport
 
 /// `reconcile verify`: the runbooks' checks, automated, for every cluster and exposure.
 struct VerifyCommand: AsyncParsableCommand {
@@ -39,14 +41,15 @@ struct VerifyCommand: AsyncParsableCommand {
         let status = await Self.verify(
             manifests: manifests.manifests, clusters: cluster, json: output.output == .json,
             dialer: try ResolveTable(resolve.resolve).dialer, requireAdvertised: requireAdvertised, requireCloud: requireCloud, console: console,
-            cloud: { _ in [CloudWiring.azureProvider(environment: ProcessInfo.processInfo.environment, log: ConsoleHTTPLog(everything: false, console: console))] })
+            providers: StandardProviders.registry(
+                remote: OpenSSHRemoteHost(maxConcurrentHosts: 1), httpLog: ConsoleHTTPLog(everything: false, console: console)))
         if status != ExitStatus.success { throw ExitCode(status) }
     }
 
     static func verify(
         manifests: String, clusters: [String], json: Bool, dialer: any Dialer, requireAdvertised: Bool, requireCloud: Bool = false,
         console: Console,
-        cloud: (ManifestSet) -> [any ResourceProvider] = { _ in [] }
+        providers: any ProviderSource = ProviderClosure { _, _ in [] }
     ) async -> Int32 {
         let load = ManifestLoader.load(directory: manifests)
         guard !load.diagnostics.hasErrors else {
@@ -63,7 +66,7 @@ struct VerifyCommand: AsyncParsableCommand {
         for cluster in selected.sorted(by: { $0.name.value < $1.name.value }) {
             let rolling = StandardProviders.rollingCluster(cluster, manifests: load.manifests, endpoints: endpoints)
             var report = await ClusterVerifier(cluster: rolling, dialer: dialer, requireAdvertised: requireAdvertised).verify()
-            report.services = await services(of: cluster.name.value, manifests: load.manifests, cloud: cloud, requireCloud: requireCloud)
+            report.services = await services(of: cluster.name.value, manifests: load.manifests, providers: providers, requireCloud: requireCloud)
             reports.append(report)
         }
         if json {
@@ -77,42 +80,53 @@ struct VerifyCommand: AsyncParsableCommand {
         return reports.allSatisfy(\.ok) ? ExitStatus.success : ExitStatus.error
     }
 
-    /// Each Private Link Service of the cluster, read from the cloud: present, with its alias and connections.
-    /// A service that cannot be read is only noted unless `requireCloud` (verify is also run by people who can
-    /// reach the brokers but hold no cloud credentials); one that is read and missing is always a problem.
+    /// Each resource consumers connect through (`ResourceSpec.consumerService`: an Azure Private Link Service, a
+    /// GCP service attachment), read through its provider, whatever the cloud: present, with what the provider
+    /// observed (an alias, the endpoint connections). One that cannot be read is only noted unless `requireCloud`
+    /// (verify is also run by people who can reach the brokers but hold no cloud credentials); one that is read
+    /// and missing is always a problem.
     static func services(
-        of cluster: String, manifests: ManifestSet, cloud: (ManifestSet) -> [any ResourceProvider], requireCloud: Bool
+        of cluster: String, manifests: ManifestSet, providers source: any ProviderSource, requireCloud: Bool
     ) async -> [VerificationReport.Service] {
         func unreadable(_ spec: ResourceSpec, _ why: String) -> VerificationReport.Service {
             let text = "cannot read it: \(why)"
             return requireCloud
-                ? .init(address: spec.address.description, notes: [], problem: text)
-                : .init(address: spec.address.description, notes: ["not checked, \(text) (pass --require-cloud to fail on this)"])
+                ? .init(kind: spec.consumerService, address: spec.address.description, notes: [], problem: text)
+                : .init(kind: spec.consumerService, address: spec.address.description,
+                        notes: ["not checked, \(text) (pass --require-cloud to fail on this)"])
         }
-        let specs = DesiredStateCompiler.compile(manifests).resources(of: cluster).filter { $0.address.type == "azure.privateLinkService" }
+        let specs = DesiredStateCompiler.compile(manifests).resources(of: cluster).filter { $0.consumerService != nil }
         guard !specs.isEmpty else { return [] }
-        guard let provider = cloud(manifests).first(where: { $0.resourceTypes.contains("azure.privateLinkService") }) else {
-            return specs.map { unreadable($0, "no provider in this build") }
-        }
-        let observed: [ObservedResource]
-        do {
-            observed = try await provider.observe(desired: specs, inventory: [])
-        } catch {
-            return specs.map { unreadable($0, "\(error)") }
-        }
-        return specs.map { spec in
-            guard let seen = observed.first(where: { $0.address == spec.address }) else {
-                return .init(address: spec.address.description, notes: [], problem: "does not exist; run `reconcile` to create it")
+        let providers = source.providers(for: manifests, needing: Set(specs.map(\.address.provider)), inventories: [])
+        var out: [VerificationReport.Service] = []
+        for (type, group) in Dictionary(grouping: specs, by: \.address.type).sorted(by: { $0.key < $1.key }) {
+            guard let provider = providers.first(where: { $0.resourceTypes.contains(type) }) else {
+                out += group.map { unreadable($0, "no provider in this build") }
+                continue
             }
-            if let error = seen.error { return unreadable(spec, error) }
-            return .init(address: spec.address.description, notes: seen.notes)
+            let observed: [ObservedResource]
+            do {
+                observed = try await provider.observe(desired: group, inventory: [])
+            } catch {
+                out += group.map { unreadable($0, "\(error)") }
+                continue
+            }
+            out += group.map { spec in
+                guard let seen = observed.first(where: { $0.address == spec.address }) else {
+                    return .init(kind: spec.consumerService, address: spec.address.description, notes: [],
+                                 problem: "does not exist; run `reconcile` to create it")
+                }
+                if let error = seen.error { return unreadable(spec, error) }
+                return .init(kind: spec.consumerService, address: spec.address.description, notes: seen.notes)
+            }
         }
+        return out
     }
 
     static func text(_ report: VerificationReport) -> String {
         var out = "Cluster \(report.cluster)\n"
         for service in report.services {
-            out += "\nPrivate Link Service \(service.address)\(service.problem.map { ": \($0)" } ?? "")\n"
+            out += "\n\(service.kind ?? "Service") \(service.address)\(service.problem.map { ": \($0)" } ?? "")\n"
             for note in service.notes { out += "  \(note)\n" }
         }
         for section in report.sections {

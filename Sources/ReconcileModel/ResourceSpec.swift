@@ -28,6 +28,10 @@ public struct ResourceSpec: Sendable, Hashable, Codable {
     /// Paths of collections of named children whose removal is as disruptive as deleting a protected resource
     /// (a load balancer's frontends): an update that drops one needs the same confirmation as a delete.
     public var protectedCollections: [[String]]
+    /// Set on the resource consumers connect through (an Azure Private Link Service, a GCP service attachment),
+    /// to what its exposure kind calls it: `reconcile verify` reads every such resource, whatever the cloud, and
+    /// shows what its provider observed (an alias, the endpoint connections).
+    public var consumerService: String?
 
     public init(
         address: ResourceAddress,
@@ -40,8 +44,10 @@ public struct ResourceSpec: Sendable, Hashable, Codable {
         source: SourceLocation? = nil,
         consumerPorts: ConsumerPorts? = nil,
         declaration: Declaration? = nil,
-        protectedCollections: [[String]] = []
+        protectedCollections: [[String]] = [],
+        consumerService: String? = nil
     ) {
+        self.consumerService = consumerService
         self.address = address
         self.cloudID = cloudID
         self.properties = properties
