@@ -34,7 +34,7 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
     ///   - now: wall-clock time for the journal's timestamps.
     ///   - newPassID: a fresh id for every pass (recorded in the journal as the run id).
     public init(
-        providers: any ProviderSource, store: any StateStore, clock: C, now: @escaping @Sendable () -> Date = Date.init,
+        providers: any ProviderSource, store: any StateStore, clock: C, now: @escaping @Sendable () -> Date,
         newPassID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }, observeConcurrency: Int = 8,
         logger: Logger = Logger(label: "reconcile", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
