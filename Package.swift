@@ -1,10 +1,14 @@
 // swift-tools-version: 6.2
-// The module graph is the architecture (see README "Architecture"):
-//   pure core:  ReconcileModel <- YAML <- Manifests <- DesiredState ; Planning ; PlanRendering
-//   ports:      ProviderAPI (protocols only)
-//   adapters:   FileStateStore, CurlTransport (C: CCurl), YAML (C: CLibYAML)
-//   engine:     Execution (applies a Plan through ProviderAPI ports) <- ReconcileEngine (the pass, as a library)
-//   root:       ReconcileCommands (the only target that wires concrete adapters) <- reconcile (executable)
+// The module graph is the architecture, and the folders show it (see README "Architecture"):
+//   Sources/Core      pure: ReconcileModel <- YAML <- Manifests <- DesiredState ; Planning ; PlanRendering ;
+//                     KafkaProtocol ; RollingRestart ; ServerProperties (no network, no file writes)
+//   Sources/Ports     ProviderAPI (protocols only, their contracts in prose)
+//   Sources/Adapters  FileStateStore, CurlTransport (C: CCurl), SSHTransport, KafkaClient, CloudHTTP, AzureAuth,
+//                     AzureProvider, KafkaBrokers, KafkaRolling
+//   Sources/Engine    Execution (applies a Plan through the ports) <- ReconcileEngine (the pass, as a library)
+//   Sources/Sandbox   the doubles of the sandbox and the tests: ArmEmulator, TCPForwarding, KafkaSimulator
+//   Sources/CLI       ReconcileCommands (the only target that wires concrete adapters) <- reconcile (executable)
+// Tests mirror the folders; Tests/TestSupport holds the shared fakes and fixtures.
 import PackageDescription
 
 let upcoming: [SwiftSetting] = [
@@ -27,58 +31,58 @@ let package = Package(
     ],
     targets: [
         // C system libraries (Debian: libyaml-dev, libcurl4-openssl-dev).
-        .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibYAML", path: "Sources/Core/CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/Adapters/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Pure core: no network, no file writes.
-        .target(name: "ReconcileModel", swiftSettings: upcoming),
-        .target(name: "YAML", dependencies: ["CLibYAML"], swiftSettings: upcoming),
-        .target(name: "Manifests", dependencies: ["ReconcileModel", "YAML"], swiftSettings: upcoming),
-        .target(name: "DesiredState", dependencies: ["ReconcileModel", "Manifests", "ServerProperties"], swiftSettings: upcoming),
-        .target(name: "Planning", dependencies: ["ReconcileModel"], swiftSettings: upcoming),
-        .target(name: "PlanRendering", dependencies: ["ReconcileModel"], swiftSettings: upcoming),
+        .target(name: "ReconcileModel", path: "Sources/Core/ReconcileModel", swiftSettings: upcoming),
+        .target(name: "YAML", dependencies: ["CLibYAML"], path: "Sources/Core/YAML", swiftSettings: upcoming),
+        .target(name: "Manifests", dependencies: ["ReconcileModel", "YAML"], path: "Sources/Core/Manifests", swiftSettings: upcoming),
+        .target(name: "DesiredState", dependencies: ["ReconcileModel", "Manifests", "ServerProperties"], path: "Sources/Core/DesiredState", swiftSettings: upcoming),
+        .target(name: "Planning", dependencies: ["ReconcileModel"], path: "Sources/Core/Planning", swiftSettings: upcoming),
+        .target(name: "PlanRendering", dependencies: ["ReconcileModel"], path: "Sources/Core/PlanRendering", swiftSettings: upcoming),
         // Pure: the Kafka wire-protocol subset (framing, primitives, the five APIs), no IO.
-        .target(name: "KafkaProtocol", swiftSettings: upcoming),
+        .target(name: "KafkaProtocol", path: "Sources/Core/KafkaProtocol", swiftSettings: upcoming),
         // Pure: restart gates and the one-broker-at-a-time rolling-restart state machine (sans-IO).
-        .target(name: "RollingRestart", dependencies: ["ReconcileModel"], swiftSettings: upcoming),
+        .target(name: "RollingRestart", dependencies: ["ReconcileModel"], path: "Sources/Core/RollingRestart", swiftSettings: upcoming),
         // Pure: java.util.Properties-exact parsing and line-preserving editing of server.properties.
-        .target(name: "ServerProperties", swiftSettings: upcoming),
+        .target(name: "ServerProperties", path: "Sources/Core/ServerProperties", swiftSettings: upcoming),
 
         // Ports (protocols whose doc comments carry the contract).
-        .target(name: "ProviderAPI", dependencies: ["ReconcileModel"], swiftSettings: upcoming),
+        .target(name: "ProviderAPI", dependencies: ["ReconcileModel"], path: "Sources/Ports/ProviderAPI", swiftSettings: upcoming),
 
         // Adapters.
-        .target(name: "FileStateStore", dependencies: ["ReconcileModel", "ProviderAPI"], swiftSettings: upcoming),
-        .target(name: "CurlTransport", dependencies: ["CCurl", "ProviderAPI"], swiftSettings: upcoming),
-        .target(name: "SSHTransport", dependencies: ["ProviderAPI"], swiftSettings: upcoming),
-        .target(name: "KafkaClient", dependencies: ["KafkaProtocol"], swiftSettings: upcoming),
+        .target(name: "FileStateStore", dependencies: ["ReconcileModel", "ProviderAPI"], path: "Sources/Adapters/FileStateStore", swiftSettings: upcoming),
+        .target(name: "CurlTransport", dependencies: ["CCurl", "ProviderAPI"], path: "Sources/Adapters/CurlTransport", swiftSettings: upcoming),
+        .target(name: "SSHTransport", dependencies: ["ProviderAPI"], path: "Sources/Adapters/SSHTransport", swiftSettings: upcoming),
+        .target(name: "KafkaClient", dependencies: ["KafkaProtocol"], path: "Sources/Adapters/KafkaClient", swiftSettings: upcoming),
         // Cloud HTTP on top of any HTTPTransport: retries (backoff, full jitter, Retry-After), request logging.
-        .target(name: "CloudHTTP", dependencies: ["ProviderAPI"], swiftSettings: upcoming),
+        .target(name: "CloudHTTP", dependencies: ["ProviderAPI"], path: "Sources/Adapters/CloudHTTP", swiftSettings: upcoming),
         // Azure credentials: client secret, workload identity, managed identity (IMDS), Azure CLI; cached tokens.
-        .target(name: "AzureAuth", dependencies: ["ProviderAPI", "CloudHTTP"], swiftSettings: upcoming),
+        .target(name: "AzureAuth", dependencies: ["ProviderAPI", "CloudHTTP"], path: "Sources/Adapters/AzureAuth", swiftSettings: upcoming),
         // The ARM provider: observe and apply the azure.* resource types (LROs, paging, errors, ownership).
-        .target(name: "AzureProvider", dependencies: ["ReconcileModel", "ProviderAPI"], swiftSettings: upcoming),
+        .target(name: "AzureProvider", dependencies: ["ReconcileModel", "ProviderAPI"], path: "Sources/Adapters/AzureProvider", swiftSettings: upcoming),
         // Loopback TCP forwarding (the emulated load balancer's data path).
-        .target(name: "TCPForwarding", swiftSettings: upcoming),
+        .target(name: "TCPForwarding", path: "Sources/Sandbox/TCPForwarding", swiftSettings: upcoming),
         // The ARM emulator of the sandbox and the tests: a loopback HTTP server with ARM's semantics.
-        .target(name: "ArmEmulator", dependencies: ["TCPForwarding"], swiftSettings: upcoming),
-        .executableTarget(name: "arm-emulator", dependencies: ["ArmEmulator"], swiftSettings: upcoming),
+        .target(name: "ArmEmulator", dependencies: ["TCPForwarding"], path: "Sources/Sandbox/ArmEmulator", swiftSettings: upcoming),
+        .executableTarget(name: "arm-emulator", dependencies: ["ArmEmulator"], path: "Sources/Sandbox/arm-emulator", swiftSettings: upcoming),
         // The broker simulator of the sandbox and the tests: its own codec, never KafkaProtocol's.
-        .target(name: "KafkaSimulator", dependencies: ["ServerProperties"], swiftSettings: upcoming),
-        .executableTarget(name: "kafka-broker-sim", dependencies: ["KafkaSimulator"], swiftSettings: upcoming),
+        .target(name: "KafkaSimulator", dependencies: ["ServerProperties"], path: "Sources/Sandbox/KafkaSimulator", swiftSettings: upcoming),
+        .executableTarget(name: "kafka-broker-sim", dependencies: ["KafkaSimulator"], path: "Sources/Sandbox/kafka-broker-sim", swiftSettings: upcoming),
 
         .target(
-            name: "KafkaBrokers", dependencies: ["ReconcileModel", "ProviderAPI", "ServerProperties"], swiftSettings: upcoming
+            name: "KafkaBrokers", dependencies: ["ReconcileModel", "ProviderAPI", "ServerProperties"], path: "Sources/Adapters/KafkaBrokers", swiftSettings: upcoming
         ),
 
         .target(
             name: "KafkaRolling",
             dependencies: ["ReconcileModel", "ProviderAPI", "KafkaClient", "KafkaProtocol", "RollingRestart", "Planning"],
-            swiftSettings: upcoming
+            path: "Sources/Adapters/KafkaRolling", swiftSettings: upcoming
         ),
 
         // Engine.
-        .target(name: "Execution", dependencies: ["ReconcileModel", "ProviderAPI"], swiftSettings: upcoming),
+        .target(name: "Execution", dependencies: ["ReconcileModel", "ProviderAPI"], path: "Sources/Engine/Execution", swiftSettings: upcoming),
         // The reconcile pass as a long-lived library: desired state -> observe -> plan -> apply -> record; returns a
         // value, never prints. The CLI (and the coming service) call it the same way.
         .target(
@@ -87,7 +91,7 @@ let package = Package(
                 "ReconcileModel", "Manifests", "DesiredState", "Planning", "ProviderAPI", "Execution",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: upcoming
+            path: "Sources/Engine/ReconcileEngine", swiftSettings: upcoming
         ),
 
         // Composition root.
@@ -100,9 +104,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: upcoming
+            path: "Sources/CLI/ReconcileCommands", swiftSettings: upcoming
         ),
-        .executableTarget(name: "reconcile", dependencies: ["ReconcileCommands"], swiftSettings: upcoming),
+        .executableTarget(name: "reconcile", dependencies: ["ReconcileCommands"], path: "Sources/CLI/reconcile", swiftSettings: upcoming),
 
         // Tests.
         .target(
@@ -111,65 +115,65 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: upcoming
         ),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: upcoming),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"], path: "Tests/Core/YAMLTests", swiftSettings: upcoming),
         .testTarget(
-            name: "ManifestsTests", dependencies: ["Manifests", "ReconcileModel", "YAML", "TestSupport"], swiftSettings: upcoming
+            name: "ManifestsTests", dependencies: ["Manifests", "ReconcileModel", "YAML", "TestSupport"], path: "Tests/Core/ManifestsTests", swiftSettings: upcoming
         ),
         .testTarget(
             name: "DesiredStateTests",
             dependencies: ["DesiredState", "Manifests", "ReconcileModel", "TestSupport"],
-            swiftSettings: upcoming
+            path: "Tests/Core/DesiredStateTests", swiftSettings: upcoming
         ),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "ReconcileModel"], swiftSettings: upcoming),
-        .testTarget(name: "PlanRenderingTests", dependencies: ["PlanRendering", "ReconcileModel"], swiftSettings: upcoming),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "ReconcileModel"], path: "Tests/Core/PlanningTests", swiftSettings: upcoming),
+        .testTarget(name: "PlanRenderingTests", dependencies: ["PlanRendering", "ReconcileModel"], path: "Tests/Core/PlanRenderingTests", swiftSettings: upcoming),
         .testTarget(
             name: "ExecutionTests",
             dependencies: ["Execution", "Planning", "ReconcileModel", "ProviderAPI", "TestSupport"],
-            swiftSettings: upcoming
+            path: "Tests/Engine/ExecutionTests", swiftSettings: upcoming
         ),
         .testTarget(
             name: "FileStateStoreTests",
             dependencies: ["FileStateStore", "ProviderAPI", "ReconcileModel"],
-            swiftSettings: upcoming
+            path: "Tests/Adapters/FileStateStoreTests", swiftSettings: upcoming
         ),
-        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "ProviderAPI"], swiftSettings: upcoming),
-        .testTarget(name: "CloudHTTPTests", dependencies: ["CloudHTTP", "ProviderAPI", "TestSupport"], swiftSettings: upcoming),
+        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "ProviderAPI"], path: "Tests/Adapters/CurlTransportTests", swiftSettings: upcoming),
+        .testTarget(name: "CloudHTTPTests", dependencies: ["CloudHTTP", "ProviderAPI", "TestSupport"], path: "Tests/Adapters/CloudHTTPTests", swiftSettings: upcoming),
         .testTarget(
             name: "AzureAuthTests", dependencies: ["AzureAuth", "CloudHTTP", "ProviderAPI", "CurlTransport", "TestSupport"],
-            swiftSettings: upcoming
+            path: "Tests/Adapters/AzureAuthTests", swiftSettings: upcoming
         ),
         .testTarget(
             name: "AzureProviderTests",
             dependencies: ["AzureProvider", "ProviderAPI", "ReconcileModel", "CurlTransport", "CloudHTTP", "ArmEmulator", "TestSupport"],
-            swiftSettings: upcoming
+            path: "Tests/Adapters/AzureProviderTests", swiftSettings: upcoming
         ),
         // Request bodies checked against the official ARM schemas in ../shared/specs (strict mode).
-        .testTarget(name: "ConformanceTests", dependencies: ["TestSupport"], exclude: ["fixtures"], swiftSettings: upcoming),
-        .testTarget(name: "TCPForwardingTests", dependencies: ["TCPForwarding"], swiftSettings: upcoming),
+        .testTarget(name: "ConformanceTests", dependencies: ["TestSupport"], path: "Tests/Adapters/ConformanceTests", exclude: ["fixtures"], swiftSettings: upcoming),
+        .testTarget(name: "TCPForwardingTests", dependencies: ["TCPForwarding"], path: "Tests/Sandbox/TCPForwardingTests", swiftSettings: upcoming),
         .testTarget(
-            name: "ArmEmulatorTests", dependencies: ["ArmEmulator", "TCPForwarding", "TestSupport"], exclude: ["python"],
+            name: "ArmEmulatorTests", dependencies: ["ArmEmulator", "TCPForwarding", "TestSupport"], path: "Tests/Sandbox/ArmEmulatorTests", exclude: ["python"],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "KafkaBrokersTests",
             dependencies: ["KafkaBrokers", "ProviderAPI", "ReconcileModel", "ServerProperties", "TestSupport"],
-            swiftSettings: upcoming
+            path: "Tests/Adapters/KafkaBrokersTests", swiftSettings: upcoming
         ),
-        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"], exclude: ["golden"], swiftSettings: upcoming),
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"], path: "Tests/Core/KafkaProtocolTests", exclude: ["golden"], swiftSettings: upcoming),
         .testTarget(
-            name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "KafkaSimulator"], swiftSettings: upcoming
+            name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "KafkaSimulator"], path: "Tests/Adapters/KafkaClientTests", swiftSettings: upcoming
         ),
         .testTarget(
             name: "KafkaSimulatorTests",
             dependencies: ["KafkaSimulator", "TestSupport", "KafkaRolling", "KafkaBrokers", "Planning", "ProviderAPI", "ReconcileModel", "RollingRestart"],
-            swiftSettings: upcoming
+            path: "Tests/Sandbox/KafkaSimulatorTests", swiftSettings: upcoming
         ),
         .testTarget(
-            name: "RollingRestartTests", dependencies: ["RollingRestart", "ReconcileModel", "TestSupport"], swiftSettings: upcoming
+            name: "RollingRestartTests", dependencies: ["RollingRestart", "ReconcileModel", "TestSupport"], path: "Tests/Core/RollingRestartTests", swiftSettings: upcoming
         ),
-        .testTarget(name: "ServerPropertiesTests", dependencies: ["ServerProperties", "TestSupport"], swiftSettings: upcoming),
+        .testTarget(name: "ServerPropertiesTests", dependencies: ["ServerProperties", "TestSupport"], path: "Tests/Core/ServerPropertiesTests", swiftSettings: upcoming),
         .testTarget(
-            name: "SSHTransportTests", dependencies: ["SSHTransport", "ProviderAPI", "TestSupport"], swiftSettings: upcoming
+            name: "SSHTransportTests", dependencies: ["SSHTransport", "ProviderAPI", "TestSupport"], path: "Tests/Adapters/SSHTransportTests", swiftSettings: upcoming
         ),
         .testTarget(
             name: "CLITests",
@@ -178,7 +182,7 @@ let package = Package(
                 "KafkaSimulator", "ServerProperties", "Manifests", "DesiredState", "FileStateStore", "ReconcileEngine", "ProviderAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: upcoming
+            path: "Tests/CLI/CLITests", swiftSettings: upcoming
         ),
     ]
 )

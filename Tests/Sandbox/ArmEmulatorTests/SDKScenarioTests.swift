@@ -7,7 +7,7 @@ import Testing
 /// The official Azure Python SDKs (azure-mgmt-resource/-network/-compute) drive the emulator end to end.
 @Suite(.serialized) struct SDKScenarioTests {
     static let python = Repo.root.appendingPathComponent(".build-venv/bin/python").path
-    static let scripts = Repo.root.appendingPathComponent("Tests/ArmEmulatorTests/python")
+    static let scripts = Repo.root.appendingPathComponent("Tests/Sandbox/ArmEmulatorTests/python")
 
     struct Run {
         var status: Int32

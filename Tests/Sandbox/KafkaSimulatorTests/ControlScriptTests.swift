@@ -1,12 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 extension SimulatorProcesses {
     /// `scripts/kafka-sim-ctl`, the restart command the reconciler runs over SSH.
     @Suite("kafka-sim-ctl start/stop/restart/status")
     struct ControlScript {
-        static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/kafka-sim-ctl").path
+        static let script = Repo.root.appendingPathComponent("scripts/kafka-sim-ctl").path
 
         static func ctl(_ arguments: [String]) throws -> RealClients.Output {
             try RealClients.run("/bin/bash", [script] + arguments + ["--bin", SimCluster.binary, "--timeout", "10"])

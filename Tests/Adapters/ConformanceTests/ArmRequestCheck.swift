@@ -8,7 +8,7 @@ import TestSupport
 /// script's stdout and stderr are read concurrently, so neither pipe can fill up and block it.
 enum ArmRequestCheck {
     static let script = Repo.root.appendingPathComponent("scripts/arm-request-check.py").path
-    static let fixtures = Repo.root.appendingPathComponent("Tests/ConformanceTests/fixtures")
+    static let fixtures = Repo.root.appendingPathComponent("Tests/Adapters/ConformanceTests/fixtures")
     static let specs = Repo.shared.appendingPathComponent("specs/azure")
 
     /// The exit status and output of one run.

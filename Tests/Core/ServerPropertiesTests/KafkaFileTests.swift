@@ -1,11 +1,12 @@
 import Foundation
 import ServerProperties
 import Testing
+import TestSupport
 
 /// The runbook's change on a real broker file: EXTERNAL joins the three listener keys, nothing else moves.
 @Suite("A realistic Kafka server.properties gains EXTERNAL")
 struct KafkaFileTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repo.root
 
     static let external: [(key: String, value: String?)] = [
         ("listeners", "INTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:29092,EXTERNAL://0.0.0.0:39092"),
