@@ -65,10 +65,14 @@ let package = Package(
         // Loopback TCP forwarding (the emulated load balancer's data path).
         .target(name: "TCPForwarding", path: "Sources/Sandbox/TCPForwarding", swiftSettings: upcoming),
         // The ARM emulator of the sandbox and the tests: a loopback HTTP server with ARM's semantics.
-        .target(name: "ArmEmulator", dependencies: ["TCPForwarding"], path: "Sources/Sandbox/ArmEmulator", swiftSettings: upcoming),
+        .target(
+            name: "ArmEmulator",
+            dependencies: ["TCPForwarding", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/Sandbox/ArmEmulator", swiftSettings: upcoming),
         .executableTarget(name: "arm-emulator", dependencies: ["ArmEmulator"], path: "Sources/Sandbox/arm-emulator", swiftSettings: upcoming),
         // The broker simulator of the sandbox and the tests: its own codec, never KafkaProtocol's.
-        .target(name: "KafkaSimulator", dependencies: ["ServerProperties"], path: "Sources/Sandbox/KafkaSimulator", swiftSettings: upcoming),
+        .target(
+            name: "KafkaSimulator",
+            dependencies: ["ServerProperties", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/Sandbox/KafkaSimulator", swiftSettings: upcoming),
         .executableTarget(name: "kafka-broker-sim", dependencies: ["KafkaSimulator"], path: "Sources/Sandbox/kafka-broker-sim", swiftSettings: upcoming),
 
         .target(
