@@ -15,7 +15,7 @@ import ServerProperties
 /// Restarts are rolls: the executor hands all of a cluster's restarts to `roll`, which delegates to that
 /// cluster's roller (health-gated, one broker at a time). A single `.restartBroker` through `apply` is refused.
 public final class BrokerConfigProvider: ResourceProvider, BrokerRoller {
-    public static let type = "kafka.brokerConfig"
+    public static let type = ResourceTypes.Kafka.brokerConfig
     public let resourceTypes: Set<String> = [BrokerConfigProvider.type]
 
     private let remote: any RemoteHost

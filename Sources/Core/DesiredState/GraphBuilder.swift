@@ -92,7 +92,7 @@ struct GraphBuilder {
             let vmTypes: Set<String> = [AzureTypes.virtualMachine, GcpTypes.instance]
             let vm = specs.first { vmTypes.contains($0.address.type) && $0.address.cluster == cluster.name.value && $0.address.name == broker.name.value }
             specs.append(ResourceSpec(
-                address: ResourceAddress(cluster: cluster.name.value, type: "kafka.brokerConfig", name: String(broker.nodeID.value)),
+                address: ResourceAddress(cluster: cluster.name.value, type: ResourceTypes.Kafka.brokerConfig, name: String(broker.nodeID.value)),
                 cloudID: "\(broker.sshHost ?? broker.address.value):\(cluster.configPath)",
                 properties: props.value, dependsOn: vm.map { [$0.address] } ?? [],
                 disruption: .brokerRestart, adopt: true, source: broker.location))

@@ -25,27 +25,6 @@ public enum Ownership {
     static func gcpLabel(_ s: String) -> String { String(s.lowercased().prefix(63)) }
 }
 
-enum AzureTypes {
-    static let resourceGroup = "azure.resourceGroup"
-    static let virtualNetwork = "azure.virtualNetwork"
-    static let networkSecurityGroup = "azure.networkSecurityGroup"
-    static let networkInterface = "azure.networkInterface"
-    static let virtualMachine = "azure.virtualMachine"
-    static let loadBalancer = "azure.loadBalancer"
-    static let privateLinkService = "azure.privateLinkService"
-    static let poolAssociation = "azure.nicBackendPoolAssociation"
-}
-
-enum GcpTypes {
-    static let network = "gcp.network"
-    static let subnetwork = "gcp.subnetwork"
-    static let firewall = "gcp.firewall"
-    static let instance = "gcp.instance"
-    static let networkEndpointGroup = "gcp.networkEndpointGroup"
-    static let backendService = "gcp.backendService"
-    static let healthCheck = "gcp.healthCheck"
-    static let forwardingRule = "gcp.forwardingRule"
-    static let serviceAttachment = "gcp.serviceAttachment"
-    static let instanceTemplate = "gcp.instanceTemplate"
-    static let instanceGroupManager = "gcp.instanceGroupManager"
-}
+/// Short names for the type names defined in `ResourceTypes`.
+typealias AzureTypes = ResourceTypes.Azure
+typealias GcpTypes = ResourceTypes.Gcp

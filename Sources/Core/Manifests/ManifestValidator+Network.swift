@@ -1,15 +1,8 @@
 import ReconcileModel
 
 extension ManifestValidator {
-    static let azureAdoptTypes = [
-        "azure.resourceGroup", "azure.virtualNetwork", "azure.networkSecurityGroup", "azure.networkInterface",
-        "azure.virtualMachine", "azure.loadBalancer", "azure.privateLinkService",
-    ]
-    static let gcpAdoptTypes = [
-        "gcp.network", "gcp.subnetwork", "gcp.firewall", "gcp.instance", "gcp.networkEndpointGroup",
-        "gcp.backendService", "gcp.healthCheck", "gcp.forwardingRule", "gcp.serviceAttachment",
-        "gcp.instanceTemplate", "gcp.instanceGroupManager",
-    ]
+    static let azureAdoptTypes = ResourceTypes.Azure.adoptable
+    static let gcpAdoptTypes = ResourceTypes.Gcp.adoptable
 
     /// CIDRs, broker addresses, zones and who creates the broker VMs.
     func validateNetworks(_ set: ManifestSet) {

@@ -14,7 +14,7 @@ public import ReconcileModel
 /// In a desired broker config a `.null` value means "the key must be absent".
 public enum BrokerConfigSemantics {
     /// The resource type of a broker's managed `server.properties` keys.
-    public static let resourceType = "kafka.brokerConfig"
+    public static let resourceType = ResourceTypes.Kafka.brokerConfig
 
     public static let listKeys: Set<String> = [
         "listeners", "advertised.listeners", "listener.security.protocol.map",

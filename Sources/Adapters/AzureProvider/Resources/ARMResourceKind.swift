@@ -29,16 +29,35 @@ import ReconcileModel
 /// - Set-like arrays (`ARMResourceKind.setLikeKeys`) are reordered to the desired order; others keep order.
 /// - A field the desired spec sets to `[]`, `{}`, or to its documented ARM default
 ///   (`ARMResourceKind.defaults`) counts as equal when ARM omits it.
-public enum ARMResourceKind: String, CaseIterable, Sendable {
-    case resourceGroup = "azure.resourceGroup"
-    case virtualNetwork = "azure.virtualNetwork"
-    case networkSecurityGroup = "azure.networkSecurityGroup"
-    case networkInterface = "azure.networkInterface"
-    case virtualMachine = "azure.virtualMachine"
-    case loadBalancer = "azure.loadBalancer"
-    case privateLinkService = "azure.privateLinkService"
+public enum ARMResourceKind: CaseIterable, Sendable, RawRepresentable {
+    case resourceGroup
+    case virtualNetwork
+    case networkSecurityGroup
+    case networkInterface
+    case virtualMachine
+    case loadBalancer
+    case privateLinkService
     /// A NIC (not the reconciler's) joined to one of our LB backend pools; written on the NIC.
-    case poolAssociation = "azure.nicBackendPoolAssociation"
+    case poolAssociation
+
+    /// The resource type name, from `ResourceTypes.Azure` (defined once there).
+    public var rawValue: String {
+        switch self {
+        case .resourceGroup: ResourceTypes.Azure.resourceGroup
+        case .virtualNetwork: ResourceTypes.Azure.virtualNetwork
+        case .networkSecurityGroup: ResourceTypes.Azure.networkSecurityGroup
+        case .networkInterface: ResourceTypes.Azure.networkInterface
+        case .virtualMachine: ResourceTypes.Azure.virtualMachine
+        case .loadBalancer: ResourceTypes.Azure.loadBalancer
+        case .privateLinkService: ResourceTypes.Azure.privateLinkService
+        case .poolAssociation: ResourceTypes.Azure.poolAssociation
+        }
+    }
+
+    public init?(rawValue: String) {
+        guard let kind = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = kind
+    }
 
     /// Read-only top-level keys of every kind.
     static let readOnlyTop: Set<String> = ["id", "name", "type", "etag", "systemData"]
