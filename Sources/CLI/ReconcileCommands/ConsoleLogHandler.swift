@@ -24,6 +24,11 @@ public struct ConsoleLogHandler: LogHandler {
         self.console = console
     }
 
+    /// A logger writing to `console` in `format` (the CLI builds every logger of a command this way).
+    public static func logger(_ label: String = "reconcile", format: Format, console: Console) -> Logger {
+        Logger(label: label) { label in ConsoleLogHandler(label: label, format: format, console: console) }
+    }
+
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }

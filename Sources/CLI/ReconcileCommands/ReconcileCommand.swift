@@ -35,7 +35,8 @@ public struct ReconcileCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let dialer = try ResolveTable(resolve.resolve).dialer
-        let httpLog = ConsoleHTTPLog(everything: pass.logHttp, console: .standard)
+        let httpLog = LoggedHTTPLog(
+            everything: pass.logHttp, logger: ConsoleLogHandler.logger(format: pass.logFormat.format, console: .standard))
         // The per-cluster bound (`ssh.maxConcurrentHosts`) is applied by the broker provider; this is only a ceiling.
         let ssh = OpenSSHRemoteHost(maxConcurrentHosts: 256)
         let remote: any RemoteHost = pass.localHosts.map { LocalRemoteHost(root: $0) } ?? ssh

@@ -51,7 +51,7 @@ public struct ReconcilePass: Sendable {
         self.reconciler = Reconciler(
             providers: providers, store: store, clock: ContinuousClock(), now: now, newPassID: newPassID,
             observeConcurrency: observeConcurrency,
-            logger: Logger(label: "reconcile") { label in ConsoleLogHandler(label: label, format: logFormat, console: console) })
+            logger: ConsoleLogHandler.logger(format: logFormat, console: console))
         self.console = console
     }
 

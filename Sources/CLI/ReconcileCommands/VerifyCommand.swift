@@ -42,7 +42,7 @@ struct VerifyCommand: AsyncParsableCommand {
             manifests: manifests.manifests, clusters: cluster, json: output.output == .json,
             dialer: try ResolveTable(resolve.resolve).dialer, requireAdvertised: requireAdvertised, requireCloud: requireCloud, console: console,
             providers: StandardProviders.registry(
-                remote: OpenSSHRemoteHost(maxConcurrentHosts: 1), httpLog: ConsoleHTTPLog(everything: false, console: console)))
+                remote: OpenSSHRemoteHost(maxConcurrentHosts: 1), httpLog: LoggedHTTPLog(everything: false, logger: ConsoleLogHandler.logger(format: .text, console: console))))
         if status != ExitStatus.success { throw ExitCode(status) }
     }
 

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// A blocking TCP client socket for the tests, with 30 s send/receive timeouts so a broken forwarder fails a test
 /// instead of hanging it (the timeouts are safety nets, not assertions).
@@ -104,19 +105,26 @@ enum Loopback {
         return address
     }
 
-    /// A port free on `host` right now (bound once with port 0, then released).
+    /// Ports handed out so far (never twice), starting below the kernel's ephemeral range (32768-60999): a port
+    /// the kernel picked for `bind(…, 0)` could be picked again, right after it is released, by any other test's
+    /// wildcard listener, which would then hold it on this address too.
+    private static let nextPort = Mutex(20_000 + Int.random(in: 0..<4_000))
+
+    /// A port free on `host` right now, outside the ephemeral range, not handed out before by this process.
     static func freePort(_ host: String) -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { Glibc.close(fd) }
-        var address = address(host, 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                _ = bind(fd, $0, length)
-                _ = getsockname(fd, $0, &length)
+        while true {
+            let port = nextPort.withLock { port in
+                defer { port = port >= 32_000 ? 10_000 : port + 1 }
+                return port
             }
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = address(host, port)
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            Glibc.close(fd)
+            if bound == 0 { return port }
         }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 
