@@ -10,13 +10,9 @@ import ReconcileModel
 /// - An entry whose declaration differs from the manifests' (a `deletionPolicy` edited in git) remembers the
 ///   current one, so a later removal follows the policy in force when it was last applied.
 enum InventoryRepairs {
-    static func of(_ input: PlanInput, specs: [ResourceSpec]) -> [InventoryRepair] {
-        let declared = Set(specs.map(\.address))
-        var repairs: [InventoryRepair] = []
-        for entry in input.inventories.values.flatMap(\.entries.values).sorted(by: { $0.address < $1.address })
-        where !declared.contains(entry.address) && input.observed[entry.address] == nil {
-            repairs.append(.drop(entry.address))
-        }
+    /// - Parameter removed: the entries that left the manifests (`InventoryPruning.removedEntries`).
+    static func of(_ input: PlanInput, specs: [ResourceSpec], removed: [Inventory.Entry]) -> [InventoryRepair] {
+        var repairs: [InventoryRepair] = removed.filter { input.observed[$0.address] == nil }.map { .drop($0.address) }
         for spec in specs {
             let address = spec.address
             if let entry = input.entry(for: address) {

@@ -46,7 +46,7 @@ public enum Planner {
             isComplete: !findings.observationFailed && input.targets.isEmpty,
             observations: input.observed.values.filter { !$0.notes.isEmpty && declared.contains($0.address) }
                 .sorted { $0.address < $1.address }.map { Plan.Observation(address: $0.address, notes: $0.notes) },
-            inventoryRepairs: InventoryRepairs.of(input, specs: specs)
+            inventoryRepairs: InventoryRepairs.of(input, specs: specs, removed: removed)
         )
         // Rule 12: restarts left to the operator, then each cluster's restarts in the order its roll would take.
         plan = plan.leavingRestartsToOperator(in: input.manualRestarts)
