@@ -3,7 +3,7 @@
 //   Sources/Core      pure: ReconcileModel <- YAML <- Manifests <- DesiredState ; Planning ; PlanRendering ;
 //                     KafkaProtocol ; RollingRestart ; ServerProperties (no network, no file writes)
 //   Sources/Ports     ProviderAPI (protocols only, their contracts in prose)
-//   Sources/Adapters  FileStateStore, CurlTransport (C: CCurl), SSHTransport, KafkaClient, CloudHTTP, AzureAuth,
+//   Sources/Adapters  FileStateStore, CurlTransport (C: CCurl), ChildProcesses, SSHTransport, KafkaClient, CloudHTTP, AzureAuth,
 //                     AzureProvider, KafkaBrokers, KafkaRolling
 //   Sources/Engine    Execution (applies a Plan through the ports) <- ReconcileEngine (the pass, as a library)
 //   Sources/Sandbox   the doubles of the sandbox and the tests: ArmEmulator, TCPForwarding, KafkaSimulator
@@ -28,6 +28,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // C system libraries (Debian: libyaml-dev, libcurl4-openssl-dev).
@@ -54,12 +55,16 @@ let package = Package(
         // Adapters.
         .target(name: "FileStateStore", dependencies: ["ReconcileModel", "ProviderAPI"], path: "Sources/Adapters/FileStateStore", swiftSettings: upcoming),
         .target(name: "CurlTransport", dependencies: ["CCurl", "ProviderAPI"], path: "Sources/Adapters/CurlTransport", swiftSettings: upcoming),
-        .target(name: "SSHTransport", dependencies: ["ProviderAPI"], path: "Sources/Adapters/SSHTransport", swiftSettings: upcoming),
+        // Child processes (ssh, az, git) through swift-subprocess: deadline, bounded output, cancellation.
+        .target(
+            name: "ChildProcesses", dependencies: [.product(name: "Subprocess", package: "swift-subprocess")], path: "Sources/Adapters/ChildProcesses",
+            swiftSettings: upcoming),
+        .target(name: "SSHTransport", dependencies: ["ProviderAPI", "ChildProcesses"], path: "Sources/Adapters/SSHTransport", swiftSettings: upcoming),
         .target(name: "KafkaClient", dependencies: ["KafkaProtocol"], path: "Sources/Adapters/KafkaClient", swiftSettings: upcoming),
         // Cloud HTTP on top of any HTTPTransport: retries (backoff, full jitter, Retry-After), request logging.
         .target(name: "CloudHTTP", dependencies: ["ProviderAPI"], path: "Sources/Adapters/CloudHTTP", swiftSettings: upcoming),
         // Azure credentials: client secret, workload identity, managed identity (IMDS), Azure CLI; cached tokens.
-        .target(name: "AzureAuth", dependencies: ["ProviderAPI", "CloudHTTP"], path: "Sources/Adapters/AzureAuth", swiftSettings: upcoming),
+        .target(name: "AzureAuth", dependencies: ["ProviderAPI", "CloudHTTP", "ChildProcesses"], path: "Sources/Adapters/AzureAuth", swiftSettings: upcoming),
         // The ARM provider: observe and apply the azure.* resource types (LROs, paging, errors, ownership).
         .target(name: "AzureProvider", dependencies: ["ReconcileModel", "ProviderAPI"], path: "Sources/Adapters/AzureProvider", swiftSettings: upcoming),
         // Loopback TCP forwarding (the emulated load balancer's data path).
@@ -140,6 +145,7 @@ let package = Package(
             dependencies: ["FileStateStore", "ProviderAPI", "ReconcileModel"],
             path: "Tests/Adapters/FileStateStoreTests", swiftSettings: upcoming
         ),
+        .testTarget(name: "ChildProcessesTests", dependencies: ["ChildProcesses"], path: "Tests/Adapters/ChildProcessesTests", swiftSettings: upcoming),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "ProviderAPI"], path: "Tests/Adapters/CurlTransportTests", swiftSettings: upcoming),
         .testTarget(name: "CloudHTTPTests", dependencies: ["CloudHTTP", "ProviderAPI", "TestSupport"], path: "Tests/Adapters/CloudHTTPTests", swiftSettings: upcoming),
         .testTarget(

@@ -1,3 +1,4 @@
+import ChildProcesses
 public import Foundation
 public import ProviderAPI
 
@@ -35,30 +36,32 @@ public struct AzureCliCredential: AzureCredential {
         guard !resource.hasPrefix("-"), resource.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-_/:".contains($0)) }) else {
             throw AzureCredentialError.failed(name, "scope \(scope.debugDescription) contains characters not allowed in a resource")
         }
-        guard let az = ProcessRunner.find("az", environment: environment) else {
+        guard let az = ChildProcess.find("az", environment: environment) else {
             throw AzureCredentialError.unavailable(name, "the Azure CLI (az) is not on PATH")
         }
-        let output: ProcessRunner.Output
+        let output: ChildProcess.Output
         do {
-            output = try await ProcessRunner.run(
-                az, arguments: ["account", "get-access-token", "--resource", resource, "--output", "json"],
-                environment: environment, timeout: timeout
-            )
+            output = try await ChildProcess(
+                executable: az, arguments: ["account", "get-access-token", "--resource", resource, "--output", "json"],
+                environment: environment, timeout: timeout, maxStdout: 1 << 20, gracePeriod: .seconds(1)
+            ).run()
         } catch .cancelled {
             throw CancellationError()
         } catch .timedOut {
             throw AzureCredentialError.failed(name, "az did not answer within \(timeout); it was stopped")
-        } catch .cannotLaunch(let reason) {
-            throw AzureCredentialError.unavailable(name, "cannot run \(az.path): \(reason)")
+        } catch .outputTooLarge {
+            throw AzureCredentialError.failed(name, "az printed more than 1 MiB")
+        } catch .launchFailed(let reason) {
+            throw AzureCredentialError.unavailable(name, reason)
         }
-        guard output.status == 0 else {
-            let message = Self.firstLine(of: output.stderr)
+        guard output.exitCode == 0, !output.signalled else {
+            let message = Self.firstLine(of: Data(output.stderr))
             if message.contains("az login") || message.contains("az account set") {
                 throw AzureCredentialError.unavailable(name, "not logged in to the Azure CLI (\(message))")
             }
-            throw AzureCredentialError.failed(name, "az exited with status \(output.status)\(message.isEmpty ? "" : ": \(message)")")
+            throw AzureCredentialError.failed(name, "az exited with status \(output.exitCode)\(message.isEmpty ? "" : ": \(message)")")
         }
-        guard let token = parse(output.stdout) else {
+        guard let token = parse(Data(output.stdout)) else {
             throw AzureCredentialError.failed(name, "az printed no accessToken with expires_on or expiresOn")
         }
         return token

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 import ProviderAPI
 import Synchronization
@@ -49,7 +50,7 @@ final class ControlDirectory: Sendable {
         let sockets = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
         if let sshPath {
             for name in sockets {
-                let process = SSHProcess(
+                let process = ChildProcess(
                     executable: sshPath, arguments: commandLine.exitArguments(controlPath: path + "/" + name),
                     environment: environment, stdin: nil, timeout: .seconds(5), maxStdout: 4096)
                 _ = try? await process.run()

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 public import ProviderAPI
 
@@ -48,31 +49,27 @@ public final class LocalRemoteHost: RemoteHost {
 
     public func run(_ argv: [String], on target: SSHTarget, timeout: Duration) async throws -> CommandResult {
         guard !argv.isEmpty else { throw RemoteError.other(host: target.host, detail: "empty command") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = argv
-        process.currentDirectoryURL = URL(fileURLWithPath: home(of: target))
-        process.environment = ProcessInfo.processInfo.environment.merging(["HOME": home(of: target)]) { $1 }
-        let err = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw RemoteError.other(host: target.host, detail: "cannot start \(argv[0]): \(error)")
+        let output: ChildProcess.Output
+        do {
+            output = try await ChildProcess(
+                executable: "/usr/bin/env", arguments: argv,
+                environment: ProcessInfo.processInfo.environment.merging(["HOME": home(of: target)]) { $1 },
+                workingDirectory: home(of: target), timeout: timeout, maxStdout: 1 << 20
+            ).run()
+        } catch .timedOut {
+            throw RemoteError.timeout(host: target.host, seconds: Double(timeout.components.seconds))
+        } catch .cancelled {
+            throw CancellationError()
+        } catch .outputTooLarge {
+            throw RemoteError.other(host: target.host, detail: "\(argv[0]) printed more than 1 MiB")
+        } catch .launchFailed(let reason) {
+            throw RemoteError.other(host: target.host, detail: "cannot start \(argv[0]): \(reason)")
         }
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now >= deadline || Task.isCancelled {
-                process.terminate()
-                throw RemoteError.timeout(host: target.host, seconds: Double(timeout.components.seconds))
-            }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        guard process.terminationStatus == 0 else {
+        let stderr = output.stderr
+        guard output.exitCode == 0, !output.signalled else {
             let tail = String(decoding: stderr, as: UTF8.self).split(separator: "\n").suffix(20).joined(separator: "\n")
-            throw RemoteError.commandFailed(host: target.host, exitCode: process.terminationStatus, stderrTail: tail)
+            throw RemoteError.commandFailed(host: target.host, exitCode: output.exitCode, stderrTail: tail)
         }
-        return CommandResult(exitCode: 0, stderr: [UInt8](stderr))
+        return CommandResult(exitCode: 0, stdout: output.stdout, stderr: stderr)
     }
 }

@@ -1,5 +1,6 @@
 public import ProviderAPI
 import Foundation
+import ChildProcesses
 import Synchronization
 
 /// ``RemoteHost`` over the system OpenSSH client (`ssh`), run with argument arrays (no local shell).
@@ -131,7 +132,7 @@ public final class OpenSSHRemoteHost: RemoteHost {
     }
 
     /// One ssh invocation under the host limiter and the deadline.
-    private func execute(_ remoteCommand: String, on target: SSHTarget, stdin: [UInt8]?, timeout: Duration, maxStdout: Int) async throws -> SSHProcess.Output {
+    private func execute(_ remoteCommand: String, on target: SSHTarget, stdin: [UInt8]?, timeout: Duration, maxStdout: Int) async throws -> ChildProcess.Output {
         try Task.checkCancellation()
         if let bad = extraOptions.first(where: { $0.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\u{0}" }) || !$0.contains("=") }) {
             throw RemoteError.other(host: target.host, detail: "extra ssh option '\(bad.prefix(40))' is not a single Key=Value line")
@@ -140,13 +141,15 @@ public final class OpenSSHRemoteHost: RemoteHost {
         var commandLine = commandLine
         commandLine.sshPath = try executable(for: target.host)
         let arguments = try commandLine.arguments(for: target, controlDirectory: directory, remoteCommand: remoteCommand)
-        let process = SSHProcess(
+        // SIGTERM, then SIGKILL after half a second: a multiplexing client only notices SIGTERM once its master
+        // next talks to it.
+        let process = ChildProcess(
             executable: commandLine.sshPath, arguments: arguments, environment: environment, stdin: stdin,
             timeout: timeout, maxStdout: maxStdout)
         return try await limiter.withSlot(for: "\(target.host):\(target.port)") {
             do {
                 return try await process.run()
-            } catch let failure as SSHProcess.Failure {
+            } catch let failure as ChildProcess.Failure {
                 switch failure {
                 case .timedOut: throw RemoteError.timeout(host: target.host, seconds: Self.seconds(timeout))
                 case .cancelled: throw CancellationError()

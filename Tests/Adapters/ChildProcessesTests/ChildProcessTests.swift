@@ -1,0 +1,137 @@
+import ChildProcesses
+import Foundation
+import Testing
+
+/// `ChildProcess` against real children (`/bin/sh`): what the ssh and az adapters rely on.
+@Suite("ChildProcess: swift-subprocess with deadlines, bounds and cancellation")
+struct ChildProcessTests {
+    let environment = ["PATH": "/usr/bin:/bin"]
+
+    func shell(_ script: String, stdin: [UInt8]? = nil, timeout: Duration = .seconds(10), maxStdout: Int = 1 << 20, maxStderr: Int = 64 * 1024)
+        -> ChildProcess
+    {
+        ChildProcess(
+            executable: "/bin/sh", arguments: ["-c", script], environment: environment, stdin: stdin, timeout: timeout,
+            maxStdout: maxStdout, maxStderr: maxStderr)
+    }
+
+    @Test func collectsStdoutStderrAndTheExitCode() async throws {
+        let output = try await shell("printf out; printf err >&2; exit 3").run()
+        #expect(output == ChildProcess.Output(exitCode: 3, signalled: false, stdout: Array("out".utf8), stderr: Array("err".utf8)))
+    }
+
+    @Test func stdinBytesReachTheChildAndArgumentsAreNotReparsed() async throws {
+        let output = try await ChildProcess(
+            executable: "/bin/sh", arguments: ["-c", "cat; printf '%s' \"$1\"", "sh", "a b; $(x)"], environment: environment,
+            stdin: Array("input\n".utf8), timeout: .seconds(10), maxStdout: 1024
+        ).run()
+        #expect(String(decoding: output.stdout, as: UTF8.self) == "input\na b; $(x)")
+    }
+
+    @Test func aChildThatDoesNotReadItsStdinDoesNotKillThisProcess() async throws {
+        let output = try await shell("exit 0", stdin: [UInt8](repeating: 0x61, count: 1 << 20)).run()
+        #expect(output.exitCode == 0)
+    }
+
+    @Test func theEnvironmentIsExactlyTheOneGiven() async throws {
+        let output = try await ChildProcess(
+            executable: "/usr/bin/env", arguments: [], environment: ["ONLY": "this"], timeout: .seconds(10), maxStdout: 1024
+        ).run()
+        #expect(String(decoding: output.stdout, as: UTF8.self) == "ONLY=this\n")
+    }
+
+    @Test func theWorkingDirectoryIsSet() async throws {
+        var process = shell("pwd")
+        process.workingDirectory = "/tmp"
+        #expect(String(decoding: try await process.run().stdout, as: UTF8.self) == "/tmp\n")
+    }
+
+    @Test func aSignalledChildIsReportedAsSuch() async throws {
+        let output = try await shell("kill -9 $$").run()
+        #expect(output.signalled && output.exitCode == 9)
+    }
+
+    @Test func theResultIsTakenAtExitEvenWhenAGrandchildHoldsStderr() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        // The grandchild keeps the stderr pipe open for 30 s, as a ProxyCommand under a backgrounded ssh master does.
+        let output = try await shell("sleep 30 >/dev/null & printf done; printf note >&2").run()
+        #expect(output.stdout == Array("done".utf8) && output.stderr == Array("note".utf8))
+        #expect(clock.now - start < .seconds(10))
+    }
+
+    @Test func theDeadlineStopsTheChild() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        await #expect(throws: ChildProcess.Failure.timedOut) { try await shell("sleep 30", timeout: .milliseconds(300)).run() }
+        #expect(clock.now - start < .seconds(10))
+    }
+
+    @Test func aChildIgnoringSIGTERMIsKilledAfterTheGracePeriod() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        await #expect(throws: ChildProcess.Failure.timedOut) {
+            try await shell("trap '' TERM; sleep 30 & wait; wait", timeout: .milliseconds(300)).run()
+        }
+        #expect(clock.now - start < .seconds(10))
+    }
+
+    @Test func cancellationStopsTheChild() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let task = Task { try await shell("sleep 30").run() }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        await #expect(throws: ChildProcess.Failure.cancelled) { try await task.value }
+        #expect(clock.now - start < .seconds(10))
+    }
+
+    @Test func stdoutOverTheBoundIsAnError() async throws {
+        await #expect(throws: ChildProcess.Failure.outputTooLarge) {
+            try await shell("head -c 100000 /dev/zero", maxStdout: 1000).run()
+        }
+    }
+
+    @Test func onlyTheTailOfStderrIsKept() async throws {
+        let output = try await shell("head -c 200000 /dev/zero >&2; printf END >&2", maxStderr: 100).run()
+        #expect(output.stderr.count == 100 && output.stderr.suffix(3) == Array("END".utf8))
+    }
+
+    @Test func aMissingExecutableIsALaunchFailure() async throws {
+        await #expect {
+            try await ChildProcess(executable: "/nonexistent/tool", arguments: [], environment: [:], timeout: .seconds(5), maxStdout: 10).run()
+        } throws: { error in
+            guard case .launchFailed(let reason) = error as? ChildProcess.Failure else { return false }
+            return reason.contains("/nonexistent/tool")
+        }
+    }
+
+    @Test func findLooksUpThePath() {
+        #expect(ChildProcess.find("sh", environment: environment) == "/usr/bin/sh")
+        #expect(ChildProcess.find("/bin/sh", environment: [:]) == "/bin/sh")
+        #expect(ChildProcess.find("no-such-tool-here", environment: environment) == nil)
+        #expect(ChildProcess.find("tmp", environment: ["PATH": "/"]) == nil)
+    }
+}
+
+extension ChildProcessTests {
+    /// A long-lived reconciler runs thousands of children: none of them may leave a descriptor behind. Other
+    /// suites open descriptors concurrently, so the bound is loose (300 runs leaking would add 600 or more) and the
+    /// stdin files, ours alone, are checked exactly.
+    @Test func manyRunsLeaveNoDescriptorBehind() async throws {
+        func descriptors() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").map {
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) ?? ""
+            }
+        }
+        _ = try await shell("printf warm").run()
+        let before = try descriptors().count
+        for index in 0..<300 {
+            _ = try await shell(index % 3 == 0 ? "cat >/dev/null; printf x >&2" : "printf x", stdin: index % 3 == 0 ? [1, 2, 3] : nil).run()
+        }
+        _ = try? await shell("sleep 5", stdin: [1], timeout: .milliseconds(50)).run()
+        let after = try descriptors()
+        #expect(after.count < before + 100)
+        #expect(!after.contains { $0.contains("child-stdin-") })
+    }
+}
