@@ -102,11 +102,7 @@ struct PlanAssembly {
             let declared = Set(drafts.values.map(\.address)).union(addressDependencies.keys)
             var targeted: Set<ResourceAddress> = []
             for selector in targets {
-                var reach = Set(declared.filter { $0.matches(selector: selector) })
-                var frontier = Array(reach)
-                while let next = frontier.popLast() {
-                    for dep in addressDependencies[next] ?? [] where reach.insert(dep).inserted { frontier.append(dep) }
-                }
+                let reach = TargetSelection.reach(of: selector, among: declared) { addressDependencies[$0] ?? [] }
                 if !kept.contains(where: { reach.contains(drafts[$0]!.address) }) {
                     findings.warn("--target \(selector) matches no planned change")
                 }

@@ -1,4 +1,4 @@
-public import DesiredState
+import DesiredState
 public import Execution
 public import Foundation
 public import Logging
