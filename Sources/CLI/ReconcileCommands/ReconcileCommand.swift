@@ -71,7 +71,11 @@ public struct PassOptions: ParsableArguments, Sendable {
             + "pattern (CLUSTER[/TYPE[/NAME]], `*` matches one segment). Repeatable.", valueName: "address"))
     public var allowDestroy: [String] = []
 
-    @Option(name: .long, help: "How progress is logged to stderr: text (a line per step) or json (one JSON object per line, with the pass id, resource, cluster and action).")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "How progress is logged to stderr: text (a line per step) or json (one JSON object per line, with the pass id, resource, cluster and action).",
+            valueName: "format"))
     public var logFormat: LogFormatArgument = .text
 
     @Flag(name: .long, help: "Print every cloud API request (method, path, status, duration, request id) to stderr; by default only retried or failed ones.")

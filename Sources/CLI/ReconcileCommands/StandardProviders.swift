@@ -3,7 +3,7 @@ public import Foundation
 public import KafkaBrokers
 public import Manifests
 public import ProviderAPI
-public import ReconcileModel
+import ReconcileModel
 import SSHTransport
 public import KafkaRolling
 public import KafkaClient

@@ -1,11 +1,11 @@
 import DesiredState
-public import Execution
+import Execution
 public import Foundation
 public import Logging
-public import Manifests
+import Manifests
 import Planning
 public import ProviderAPI
-public import ReconcileModel
+import ReconcileModel
 
 /// The reconcile pass as a long-lived library: built once, called for every pass (a CLI run, a service tick).
 ///
@@ -49,7 +49,12 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
 
     /// Runs one pass. `events` receives the final plan before anything is applied, then each step of the apply.
     public func reconcile(_ request: PassRequest, events: @escaping @Sendable (PassEvent) async -> Void = { _ in }) async -> PassResult {
-        var result = PassResult(passID: newPassID())
+        let passID = newPassID()
+        return await PassContext.$passID.withValue(passID) { await reconcile(request, passID: passID, events: events) }
+    }
+
+    private func reconcile(_ request: PassRequest, passID: String, events: @escaping @Sendable (PassEvent) async -> Void) async -> PassResult {
+        var result = PassResult(passID: passID)
         var logger = self.logger
         logger[metadataKey: "reconcile.pass"] = "\(result.passID)"
         defer {

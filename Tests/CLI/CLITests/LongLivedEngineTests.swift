@@ -1,7 +1,7 @@
 import ArmEmulator
 import FileStateStore
 import Foundation
-import ReconcileCommands
+@testable import ReconcileCommands
 import Testing
 import TestSupport
 
@@ -33,5 +33,31 @@ struct LongLivedEngineTests {
         let first = try #require(gets.first)
         #expect(first > 0)
         #expect(gets.allSatisfy { $0 <= first }, "\(gets)")
+    }
+}
+
+extension LongLivedEngineTests {
+    @Test("The HTTP log of long-lived providers carries the id of the pass each request belongs to")
+    func httpRecordsCarryThePassID() async throws {
+        let azure = try EmulatedAzure()
+        #expect(await azure.pass().status == ExitStatus.success)
+        let manifests = Repo.example("azure-private-link")
+        let targets = await azure.targets(for: manifests)
+        let console = CapturedConsole()
+        let httpLog = LoggedHTTPLog(everything: true, logger: ConsoleLogHandler.logger(format: .json, console: console.console()))
+        let pass = ReconcilePass(
+            providers: StandardProviders.registry(remote: InMemoryRemoteHost(), environment: azure.environment, httpLog: httpLog),
+            store: FileStateStore(directory: azure.stateDirectory), console: console.console(), runID: nil)
+        for _ in 0..<2 {
+            #expect(await pass.run(.init(manifests: manifests, dryRun: true, detailedExitCode: true, targets: targets)) == ExitStatus.success)
+        }
+        let records = try console.err.split(separator: "\n").filter { $0.hasPrefix("{") }.map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String])
+        }
+        let http = records.filter { $0["http.method"] != nil }
+        #expect(!http.isEmpty)
+        #expect(http.allSatisfy { $0["reconcile.pass"] != nil }, "\(http.filter { $0["reconcile.pass"] == nil })")
+        let passes = Set(http.compactMap { $0["reconcile.pass"] })
+        #expect(passes.count == 2, "\(passes)")
     }
 }
