@@ -4,7 +4,7 @@
 //                     KafkaProtocol ; RollingRestart ; ServerProperties (no network, no file writes)
 //   Sources/Ports     ProviderAPI (protocols only, their contracts in prose)
 //   Sources/Adapters  FileStateStore, CurlTransport (C: CCurl), ChildProcesses, SSHTransport, KafkaClient, CloudHTTP, AzureAuth,
-//                     AzureProvider, KafkaBrokers, KafkaRolling
+//                     AzureProvider, AzureCloud (Azure's wiring), KafkaBrokers, KafkaRolling
 //   Sources/Engine    Execution (applies a Plan through the ports) <- ReconcileEngine (the pass, as a library)
 //   Sources/Sandbox   the doubles of the sandbox and the tests: ArmEmulator, TCPForwarding, KafkaSimulator
 //   Sources/CLI       ReconcileCommands (the only target that wires concrete adapters) <- reconcile (executable)
@@ -67,6 +67,11 @@ let package = Package(
         .target(name: "AzureAuth", dependencies: ["ProviderAPI", "CloudHTTP", "ChildProcesses"], path: "Sources/Adapters/AzureAuth", swiftSettings: upcoming),
         // The ARM provider: observe and apply the azure.* resource types (LROs, paging, errors, ownership).
         .target(name: "AzureProvider", dependencies: ["ReconcileModel", "ProviderAPI"], path: "Sources/Adapters/AzureProvider", swiftSettings: upcoming),
+        // Azure's wiring: the ARM provider over libcurl with retries, request logging and the credential chain, from
+        // the environment. The composition root registers it as the `azure` family in one line.
+        .target(
+            name: "AzureCloud", dependencies: ["ProviderAPI", "CloudHTTP", "CurlTransport", "AzureAuth", "AzureProvider"], path: "Sources/Adapters/AzureCloud",
+            swiftSettings: upcoming),
         // Loopback TCP forwarding (the emulated load balancer's data path).
         .target(name: "TCPForwarding", path: "Sources/Sandbox/TCPForwarding", swiftSettings: upcoming),
         // The ARM emulator of the sandbox and the tests: a loopback HTTP server with ARM's semantics.
@@ -109,7 +114,7 @@ let package = Package(
             dependencies: [
                 "ReconcileModel", "YAML", "Manifests", "DesiredState", "Planning", "PlanRendering", "ReconcileEngine",
                 "ProviderAPI", "Execution", "FileStateStore", "CurlTransport", "SSHTransport", "KafkaBrokers", "KafkaRolling", "KafkaClient", "RollingRestart",
-                "CloudHTTP", "AzureAuth", "AzureProvider",
+                "CloudHTTP", "AzureCloud",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -188,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "ReconcileCommands", "ReconcileModel", "TestSupport", "KafkaClient", "KafkaProtocol", "ArmEmulator",
+                "ReconcileCommands", "ReconcileModel", "TestSupport", "KafkaClient", "KafkaProtocol", "ArmEmulator", "AzureCloud",
                 "KafkaSimulator", "ServerProperties", "Manifests", "DesiredState", "FileStateStore", "ReconcileEngine", "ProviderAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -1,3 +1,4 @@
+import Foundation
 public import ProviderAPI
 
 /// When and how long ``RetryingTransport`` retries.
@@ -95,5 +96,17 @@ extension Duration {
     var seconds: Double {
         let (s, attoseconds) = components
         return Double(s) + Double(attoseconds) / 1e18
+    }
+}
+
+extension RetryPolicy {
+    /// The default policy, with `RECONCILE_HTTP_RETRY_BASE_MS` (a non-negative integer) as its base delay; every
+    /// cloud's wiring reads it the same way.
+    public static func fromEnvironment(_ environment: [String: String]) -> RetryPolicy {
+        var policy = RetryPolicy()
+        if let text = environment["RECONCILE_HTTP_RETRY_BASE_MS"], let ms = Int64(text.trimmingCharacters(in: .whitespaces)), ms >= 0 {
+            policy.baseDelay = .milliseconds(ms)
+        }
+        return policy
     }
 }

@@ -4,6 +4,7 @@ public import KafkaBrokers
 public import Manifests
 public import ProviderAPI
 import ReconcileModel
+import AzureCloud
 import SSHTransport
 public import KafkaRolling
 public import KafkaClient
@@ -28,7 +29,7 @@ public enum StandardProviders {
                 brokerProvider(for: manifests, remote: remote, dialer: dialer, now: now)
             },
             ProviderFamily("azure", lifetime: .reconciler) { _ in
-                CloudWiring.azureProvider(environment: environment, log: httpLog)
+                AzureCloud.provider(environment: environment, log: httpLog)
             },
         ])
     }

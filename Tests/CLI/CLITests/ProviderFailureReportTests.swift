@@ -1,4 +1,5 @@
 import FileStateStore
+import AzureCloud
 import Foundation
 import ReconcileCommands
 import ReconcileModel
@@ -20,7 +21,7 @@ struct ProviderFailureReportTests {
     }
 
     static func run(output: ReconcilePass.OutputFormat) async throws -> (status: Int32, console: CapturedConsole) {
-        let azure = CloudWiring.azureProvider(environment: try noCredentials(), log: NullHTTPLog())
+        let azure = AzureCloud.provider(environment: try noCredentials(), log: NullHTTPLog())
         let console = CapturedConsole()
         let pass = ReconcilePass(
             providers: [InMemoryProvider(types: ["kafka.brokerConfig"]), azure],

@@ -2,13 +2,10 @@ import AzureAuth
 import AzureProvider
 import CloudHTTP
 import CurlTransport
-import Foundation
-import Logging
 public import ProviderAPI
-import ReconcileModel
 
-/// The cloud half of the composition root: ARM over libcurl, with retries, request logging and the Azure
-/// credential chain, all configured from the environment.
+/// Azure's wiring, registered by the composition root as the `azure` provider family in one line: ARM over libcurl,
+/// with retries, request logging and the Azure credential chain, all configured from the environment.
 ///
 /// Environment (the same names azure-identity reads, plus two endpoint overrides for emulators):
 /// - `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`: a service principal's secret;
@@ -20,7 +17,7 @@ import ReconcileModel
 ///   `Retry-After` (default 10);
 /// - `RECONCILE_HTTP_RETRY_BASE_MS`: the backoff ceiling of the first retry of a failed request without
 ///   `Retry-After` (default 500, doubling per retry); tests and emulators set it low so faults do not slow them.
-public enum CloudWiring {
+public enum AzureCloud {
     /// ARM requests of one observation in flight at once, and the libcurl connections that carry them. A
     /// create-mode exposure observes 2 x brokers + 5 resources with one GET each: at 16, a 30-broker dry-run
     /// waited for 5 sequential waves of round trips; at 64, every GET goes at once up to 29 brokers (2 waves at
@@ -30,7 +27,7 @@ public enum CloudWiring {
     static let armConcurrency = 64
 
     /// The ARM provider, or one that explains why it cannot work (every azure.* address then says so).
-    public static func azureProvider(environment: [String: String], log: any HTTPLogSink) -> any ResourceProvider {
+    public static func provider(environment: [String: String], log: any HTTPLogSink) -> any ResourceProvider {
         let endpoints: AzureEndpoints
         do {
             endpoints = try AzureEndpoints.fromEnvironment(environment)
@@ -39,7 +36,7 @@ public enum CloudWiring {
                 types: AzureResourceProvider.types, reason: "Azure endpoints: \(error)", summary: "Azure endpoint settings invalid")
         }
         let curl = CurlTransport(configuration: .init(maxConnections: armConcurrency))
-        let policy = retryPolicy(environment: environment)
+        let policy = RetryPolicy.fromEnvironment(environment)
         let arm = RetryingTransport(wrapping: curl, policy: policy, logSink: log)
         let tokenTransport = RetryingTransport(wrapping: curl, policy: policy.retryingAzureTokenRequests(), logSink: log)
         let imds = CurlTransport(configuration: .init(connectTimeout: 2, maxConnections: 2))
@@ -50,62 +47,4 @@ public enum CloudWiring {
             defaultPollInterval: .seconds(Int64(environment["RECONCILE_AZURE_POLL_SECONDS"].flatMap(Int64.init) ?? 10)))
         return AzureResourceProvider(transport: arm, credentials: TokenCache(wrapping: chain), configuration: configuration)
     }
-
-    /// The default retry policy, with `RECONCILE_HTTP_RETRY_BASE_MS` (a non-negative integer) as its base delay.
-    static func retryPolicy(environment: [String: String]) -> RetryPolicy {
-        var policy = RetryPolicy()
-        if let text = environment["RECONCILE_HTTP_RETRY_BASE_MS"], let ms = Int64(text.trimmingCharacters(in: .whitespaces)), ms >= 0 {
-            policy.baseDelay = .milliseconds(ms)
-        }
-        return policy
-    }
-}
-
-/// Stands in for a provider that cannot be built (bad endpoint configuration): observing throws the reason,
-/// so each of its addresses is reported as not observable and nothing that depends on them is applied.
-struct UnavailableProvider: ResourceProvider {
-    let resourceTypes: Set<String>
-    let reason: String
-    /// What each address says, pointing at `reason` (reported once).
-    let summary: String
-
-    init(types: Set<String>, reason: String, summary: String) {
-        self.resourceTypes = types
-        self.reason = reason
-        self.summary = summary
-    }
-
-    func observe(desired: [ResourceSpec], inventory: [Inventory.Entry]) async throws -> [ObservedResource] {
-        throw ProviderError(.terminal, reason, summary: summary)
-    }
-
-    func apply(_ change: Change) async throws -> ObservedResource? {
-        throw ProviderError(.terminal, address: change.address, reason)
-    }
-}
-
-/// Cloud API requests through swift-log: every one with `--log-http`, otherwise only those retried or failed (a
-/// 404 is how a missing resource is observed, not a failure). The message is the request's line, `http: ...`;
-/// the metadata carries `http.method`, `http.path`, `http.status`, `http.request_id` and `http.attempt`, so
-/// `--log-format json` gives machines the fields. Failed requests log at `warning`, the others at `notice`.
-struct LoggedHTTPLog: HTTPLogSink {
-    let everything: Bool
-    let logger: Logger
-
-    func record(_ entry: HTTPLogRecord) {
-        let failed = entry.status.map { $0 >= 400 && $0 != 404 } ?? true
-        guard everything || failed || entry.note != nil else { return }
-        var metadata: Logger.Metadata = [
-            "http.method": "\(entry.method)", "http.path": "\(entry.path)", "http.attempt": "\(entry.attempt)",
-        ]
-        if let status = entry.status { metadata["http.status"] = "\(status)" }
-        if let id = entry.requestID { metadata["http.request_id"] = "\(id)" }
-        logger.log(level: failed ? .warning : .notice, "http: \(entry.line)", metadata: metadata)
-    }
-}
-
-/// Discards HTTP log records.
-public struct NullHTTPLog: HTTPLogSink {
-    public init() {}
-    public func record(_ entry: HTTPLogRecord) {}
 }
