@@ -1,0 +1,49 @@
+import FileStateStore
+import Foundation
+import Manifests
+import ReconcileEngine
+import ReconcileModel
+import Testing
+import TestSupport
+
+/// A cloud is one `ProviderFamily` registration: the engine, the planner and `verify` name no cloud. Here a GCP
+/// exposure is planned and applied by whatever provider registers `gcp`, with no other change anywhere.
+@Suite("A new cloud is one registration")
+struct ProviderRegistrationTests {
+    static let manifests = ManifestLoader.load(directory: Repo.example("gcp-psc-port-mapping")).manifests
+
+    static func reconciler(_ families: [ProviderFamily], state: URL) -> Reconciler<ContinuousClock> {
+        Reconciler(providers: ProviderRegistry(families), store: FileStateStore(directory: state), clock: ContinuousClock(), now: Date.init)
+    }
+
+    @Test("Without a gcp family every gcp.* address is not observable and nothing is applied")
+    func unregistered() async throws {
+        let brokers = InMemoryProvider(types: [ResourceTypes.Kafka.brokerConfig])
+        let engine = Self.reconciler([ProviderFamily("kafka", lifetime: .manifests) { _ in brokers }], state: temporaryDirectory())
+        let result = await engine.reconcile(PassRequest(manifests: Self.manifests, mode: .apply))
+        let plan = try #require(result.plan)
+        #expect(!plan.isComplete)
+        #expect(plan.problems.contains { $0.address.type == ResourceTypes.Gcp.serviceAttachment })
+        #expect(result.apply == nil && brokers.calls.isEmpty)
+    }
+
+    @Test("With one gcp registration the same pass plans and applies the GCP resources in dependency order")
+    func registered() async throws {
+        let brokers = InMemoryProvider(types: [ResourceTypes.Kafka.brokerConfig])
+        let gcp = InMemoryProvider(types: Set(ResourceTypes.Gcp.adoptable))
+        let engine = Self.reconciler(
+            [
+                ProviderFamily("kafka", lifetime: .manifests) { _ in brokers },
+                ProviderFamily("gcp", lifetime: .reconciler) { _ in gcp },
+            ], state: temporaryDirectory())
+        let result = await engine.reconcile(PassRequest(manifests: Self.manifests, mode: .apply))
+        let plan = try #require(result.plan)
+        #expect(plan.isComplete && plan.problems.isEmpty, "\(plan.problems)")
+        #expect(result.succeeded, "\(String(describing: result.stop)) \(String(describing: result.apply))")
+        let created = gcp.calls.filter { $0.action == .create }.map(\.address.type)
+        #expect(created.contains(ResourceTypes.Gcp.serviceAttachment) && created.contains(ResourceTypes.Gcp.forwardingRule))
+        let attachment = try #require(created.firstIndex(of: ResourceTypes.Gcp.serviceAttachment))
+        let rule = try #require(created.firstIndex(of: ResourceTypes.Gcp.forwardingRule))
+        #expect(rule < attachment)
+    }
+}
