@@ -47,16 +47,17 @@ struct AzureGraph {
         if exposure.vms.mode == .create {
             for broker in cluster.brokers.sorted(by: { $0.nodeID.value < $1.nodeID.value }) {
                 b.add(nic(broker), references: group + [subnetID.vnetID, ids.nsg(net.nsgName)])
-                b.add(virtualMachine(broker), references: group + [ids.nic(nicName(broker))])
+                b.addBrokerHost(virtualMachine(broker), cluster: clusterName, broker: broker.name.value, references: group + [ids.nic(nicName(broker))])
             }
         }
         for broker in cluster.brokers {
             let nic = exposure.vms.mode == .create ? (nicName(broker), "ipconfig1") : exposure.vms.networkInterfaces[broker.nodeID.value]!
-            b.memberships.append(.init(
+            let membership = PoolMembership(
                 cluster: clusterName, nicID: ids.nic(nic.0), nicName: nic.0, ipConfiguration: nic.1,
                 poolID: ids.lbChild(exposure.loadBalancer.name, "backendAddressPools", poolName(broker)),
                 loadBalancer: lb.address, source: source,
-                declaration: Declarations.of(exposure.common, field: Declarations.azureField[AzureTypes.poolAssociation] ?? "spec")))
+                declaration: Declarations.of(exposure.common, field: Declarations.azureField[AzureTypes.poolAssociation] ?? "spec"))
+            b.crossExposureSteps.append { $0.mergePoolMembership(membership) }
         }
         // The NAT address is dynamic: creating it after the NICs keeps it off the brokers' static addresses.
         let nics = exposure.vms.mode == .create ? cluster.brokers.map { ids.nic(nicName($0)) } : []

@@ -103,13 +103,14 @@ struct GcpPortMappingGraph {
             let path = c.paths.instance(zone, broker.name.value)
             instanceRefs.append(path)
             guard exposure.instances.create else { continue }
-            b.add(c.spec(GcpTypes.instance, broker.name.value, id: path, [
+            b.addBrokerHost(c.spec(GcpTypes.instance, broker.name.value, id: path, [
                 "name": .string(broker.name.value), "zone": .string(zone),
                 "machineType": .string(c.paths.machineType(zone, exposure.instances.machineType)),
                 "disks": c.bootDisk(image: exposure.instances.image),
                 "networkInterfaces": [["network": .string(c.networkPath), "subnetwork": .string(c.brokersSubnetPath), "networkIP": .string(broker.address.value)]],
                 "labels": c.labels, "description": c.description,
-            ], disruption: .brokerRestart, replaceOn: ["zone", "machineType", "disks", "networkInterfaces"]), references: [c.networkPath, c.brokersSubnetPath])
+            ], disruption: .brokerRestart, replaceOn: ["zone", "machineType", "disks", "networkInterfaces"]), cluster: cluster.name.value, broker: broker.name.value,
+                references: [c.networkPath, c.brokersSubnetPath])
         }
         if let bastion = exposure.instances.bastionName, let zone = exposure.instances.bastionZone?.value, let subnet = exposure.instances.bastionSubnet?.value {
             b.add(c.spec(GcpTypes.instance, bastion, id: c.paths.instance(zone, bastion), [

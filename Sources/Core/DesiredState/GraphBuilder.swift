@@ -2,23 +2,16 @@ import Foundation
 import Manifests
 import ReconcileModel
 
-/// Accumulates resources from every exposure, then resolves what spans exposures: NIC backend-pool membership
-/// (merged into NICs the reconciler creates, association resources for NICs it does not own), dependencies on
-/// resources declared elsewhere, and duplicate declarations.
+/// Accumulates resources from every exposure, then resolves what spans exposures: the steps exposure kinds
+/// register for after every exposure is in (`crossExposureSteps`), the broker configs on their hosts,
+/// dependencies on resources declared elsewhere, and duplicate declarations. No cloud is named here.
 struct GraphBuilder {
-    struct PoolMembership {
-        var cluster: String
-        var nicID: String
-        var nicName: String
-        var ipConfiguration: String
-        var poolID: String
-        var loadBalancer: ResourceAddress
-        var source: SourceLocation
-        var declaration: Declaration?
-    }
-
     var specs: [ResourceSpec] = []
-    var memberships: [PoolMembership] = []
+    /// Steps an exposure kind needs once every exposure has added its resources (Azure: NIC backend-pool
+    /// membership, which lands on a NIC declared by any exposure). They run in the order they were added.
+    var crossExposureSteps: [(inout GraphBuilder) -> Void] = []
+    /// The resource that hosts each broker (`cluster/broker name`): its `kafka.brokerConfig` depends on it.
+    var brokerHosts: [String: ResourceAddress] = [:]
     var brokerConfigs: [(KafkaClusterManifest, KafkaClusterManifest.Broker, BrokerProperties)] = []
     /// Cloud ids each spec refers to, resolved into `dependsOn` when the referenced resource is also desired.
     var references: [ResourceAddress: [String]] = [:]
@@ -29,8 +22,16 @@ struct GraphBuilder {
         references[spec.address, default: []] += refs
     }
 
+    /// Adds the resource that hosts `broker` of `cluster` (a VM, an instance).
+    mutating func addBrokerHost(_ spec: ResourceSpec, cluster: String, broker: String, references refs: [String] = []) {
+        add(spec, references: refs)
+        brokerHosts["\(cluster)/\(broker)"] = spec.address
+    }
+
     mutating func finish() -> DesiredState {
-        mergePoolMemberships()
+        let steps = crossExposureSteps
+        crossExposureSteps = []
+        for step in steps { step(&self) }
         addBrokerConfigSpecs()
         var byID: [String: ResourceSpec] = [:]
         var byAddress: [ResourceAddress: ResourceSpec] = [:]
@@ -68,44 +69,14 @@ struct GraphBuilder {
             "\(what) is declared twice\(firstAt); an exposure that reuses another's resources must mark them existing"))
     }
 
-    /// NIC-based pool membership is written on the NIC (a Private Link Service cannot front an IP-based pool).
-    private mutating func mergePoolMemberships() {
-        for m in memberships {
-            let pool: Value = ["id": .string(m.poolID)]
-            if let index = specs.firstIndex(where: { $0.cloudID?.lowercased() == m.nicID.lowercased() }) {
-                specs[index].properties = NICBody.addingPool(pool, ipConfiguration: m.ipConfiguration, to: specs[index].properties)
-                references[specs[index].address, default: []].append(m.poolID.lowercased().poolParentID)
-                continue
-            }
-            let address = ResourceAddress(
-                cluster: m.cluster, type: AzureTypes.poolAssociation, name: "\(m.nicName)+\(m.loadBalancer.name).\(m.poolID.lastPathComponent)")
-            add(
-                ResourceSpec(
-                    address: address, cloudID: "\(m.nicID)/ipConfigurations/\(m.ipConfiguration)|\(m.poolID)",
-                    properties: ["networkInterface": .string(m.nicID), "ipConfiguration": .string(m.ipConfiguration), "backendAddressPool": pool],
-                    dependsOn: [m.loadBalancer], disruption: .consumerVisible, source: m.source, declaration: m.declaration))
-        }
-    }
-
     private mutating func addBrokerConfigSpecs() {
         for (cluster, broker, props) in brokerConfigs {
-            let vmTypes: Set<String> = [AzureTypes.virtualMachine, GcpTypes.instance]
-            let vm = specs.first { vmTypes.contains($0.address.type) && $0.address.cluster == cluster.name.value && $0.address.name == broker.name.value }
+            let host = brokerHosts["\(cluster.name.value)/\(broker.name.value)"]
             specs.append(ResourceSpec(
                 address: ResourceAddress(cluster: cluster.name.value, type: ResourceTypes.Kafka.brokerConfig, name: String(broker.nodeID.value)),
                 cloudID: "\(broker.sshHost ?? broker.address.value):\(cluster.configPath)",
-                properties: props.value, dependsOn: vm.map { [$0.address] } ?? [],
+                properties: props.value, dependsOn: host.map { [$0] } ?? [],
                 disruption: .brokerRestart, adopt: true, source: broker.location))
         }
     }
-}
-
-extension String {
-    /// `/a/b/backendAddressPools/pool1` -> `/a/b`.
-    var poolParentID: String {
-        guard let r = range(of: "/backendaddresspools/", options: .caseInsensitive) else { return self }
-        return String(self[..<r.lowerBound])
-    }
-
-    var lastPathComponent: String { String(split(separator: "/").last ?? "") }
 }
