@@ -1,6 +1,5 @@
 import ArgumentParser
 import ProviderAPI
-import DesiredState
 import Foundation
 import KafkaClient
 import KafkaRolling
@@ -66,82 +65,11 @@ struct VerifyCommand: AsyncParsableCommand {
         for cluster in selected.sorted(by: { $0.name.value < $1.name.value }) {
             let rolling = StandardProviders.rollingCluster(cluster, manifests: load.manifests, endpoints: endpoints)
             var report = await ClusterVerifier(cluster: rolling, dialer: dialer, requireAdvertised: requireAdvertised).verify()
-            report.services = await services(of: cluster.name.value, manifests: load.manifests, providers: providers, requireCloud: requireCloud)
+            report.services = await ConsumerServices.check(
+                cluster: cluster.name.value, manifests: load.manifests, providers: providers, requireCloud: requireCloud)
             reports.append(report)
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = (try? encoder.encode(reports)) ?? Data()
-            console.out(String(decoding: data, as: UTF8.self) + "\n")
-        } else {
-            for report in reports { console.out(text(report)) }
-        }
+        console.out(json ? VerificationRenderer.json(reports) : reports.map(VerificationRenderer.text).joined())
         return reports.allSatisfy(\.ok) ? ExitStatus.success : ExitStatus.error
-    }
-
-    /// Each resource consumers connect through (`ResourceSpec.consumerService`: an Azure Private Link Service, a
-    /// GCP service attachment), read through its provider, whatever the cloud: present, with what the provider
-    /// observed (an alias, the endpoint connections). One that cannot be read is only noted unless `requireCloud`
-    /// (verify is also run by people who can reach the brokers but hold no cloud credentials); one that is read
-    /// and missing is always a problem.
-    static func services(
-        of cluster: String, manifests: ManifestSet, providers source: any ProviderSource, requireCloud: Bool
-    ) async -> [VerificationReport.Service] {
-        func unreadable(_ spec: ResourceSpec, _ why: String) -> VerificationReport.Service {
-            let text = "cannot read it: \(why)"
-            return requireCloud
-                ? .init(kind: spec.consumerService, address: spec.address.description, notes: [], problem: text)
-                : .init(kind: spec.consumerService, address: spec.address.description,
-                        notes: ["not checked, \(text) (pass --require-cloud to fail on this)"])
-        }
-        let specs = DesiredStateCompiler.compile(manifests).resources(of: cluster).filter { $0.consumerService != nil }
-        guard !specs.isEmpty else { return [] }
-        let providers = source.providers(for: manifests, needing: Set(specs.map(\.address.provider)), inventories: [])
-        var out: [VerificationReport.Service] = []
-        for (type, group) in Dictionary(grouping: specs, by: \.address.type).sorted(by: { $0.key < $1.key }) {
-            guard let provider = providers.first(where: { $0.resourceTypes.contains(type) }) else {
-                out += group.map { unreadable($0, "no provider in this build") }
-                continue
-            }
-            let observed: [ObservedResource]
-            do {
-                observed = try await provider.observe(desired: group, inventory: [])
-            } catch {
-                out += group.map { unreadable($0, "\(error)") }
-                continue
-            }
-            out += group.map { spec in
-                guard let seen = observed.first(where: { $0.address == spec.address }) else {
-                    return .init(kind: spec.consumerService, address: spec.address.description, notes: [],
-                                 problem: "does not exist; run `reconcile` to create it")
-                }
-                if let error = seen.error { return unreadable(spec, error) }
-                return .init(kind: spec.consumerService, address: spec.address.description, notes: seen.notes)
-            }
-        }
-        return out
-    }
-
-    static func text(_ report: VerificationReport) -> String {
-        var out = "Cluster \(report.cluster)\n"
-        for service in report.services {
-            out += "\n\(service.kind ?? "Service") \(service.address)\(service.problem.map { ": \($0)" } ?? "")\n"
-            for note in service.notes { out += "  \(note)\n" }
-        }
-        for section in report.sections {
-            out += "\n\(section.listener) (bootstrap \(section.bootstrap))\n"
-            for line in section.lines { out += "\(line.node) -> \(line.result)\n" }
-        }
-        out += "\nVerdict:\n"
-        for service in report.services where service.problem != nil {
-            out += "  \(service.address): FAILED\n    - \(service.problem!)\n"
-        }
-        for verdict in report.verdicts {
-            out += "  broker \(verdict.broker): \(verdict.ok ? "OK" : "FAILED")\n"
-            for finding in verdict.findings { out += "    - \(finding)\n" }
-        }
-        out += report.ok ? "All brokers match the manifests.\n" : "Some brokers do not match the manifests.\n"
-        return out
     }
 }
