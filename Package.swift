@@ -4,7 +4,8 @@
 //                     KafkaProtocol ; RollingRestart ; ServerProperties (no network, no file writes)
 //   Sources/Ports     ProviderAPI (protocols only, their contracts in prose)
 //   Sources/Adapters  FileStateStore, CurlTransport (C: CCurl), ChildProcesses, SSHTransport, KafkaClient, CloudHTTP, AzureAuth,
-//                     AzureProvider, AzureCloud (Azure's wiring), KafkaBrokers, KafkaRolling
+//                     AzureProvider, AzureCloud (Azure's wiring), KafkaBrokers, KafkaRolling ; Sockets (the one POSIX
+//                     TCP layer: KafkaClient, TCPForwarding and KafkaSimulator use it)
 //   Sources/Engine    Execution (applies a Plan through the ports) <- ReconcileEngine (the pass, as a library)
 //   Sources/Sandbox   the doubles of the sandbox and the tests: ArmEmulator, TCPForwarding, KafkaSimulator
 //   Sources/CLI       ReconcileCommands (the only target that wires concrete adapters) <- reconcile (executable)
@@ -60,7 +61,10 @@ let package = Package(
             name: "ChildProcesses", dependencies: [.product(name: "Subprocess", package: "swift-subprocess")], path: "Sources/Adapters/ChildProcesses",
             swiftSettings: upcoming),
         .target(name: "SSHTransport", dependencies: ["ProviderAPI", "ChildProcesses"], path: "Sources/Adapters/SSHTransport", swiftSettings: upcoming),
-        .target(name: "KafkaClient", dependencies: ["KafkaProtocol"], path: "Sources/Adapters/KafkaClient", swiftSettings: upcoming),
+        // The one POSIX TCP socket layer (blocking calls with poll deadlines, listeners): for KafkaClient and the sandbox's
+        // TCPForwarding and KafkaSimulator.
+        .target(name: "Sockets", path: "Sources/Adapters/Sockets", swiftSettings: upcoming),
+        .target(name: "KafkaClient", dependencies: ["KafkaProtocol", "Sockets"], path: "Sources/Adapters/KafkaClient", swiftSettings: upcoming),
         // Cloud HTTP on top of any HTTPTransport: retries (backoff, full jitter, Retry-After), request logging.
         .target(name: "CloudHTTP", dependencies: ["ProviderAPI"], path: "Sources/Adapters/CloudHTTP", swiftSettings: upcoming),
         // Azure credentials: client secret, workload identity, managed identity (IMDS), Azure CLI; cached tokens.
@@ -73,7 +77,7 @@ let package = Package(
             name: "AzureCloud", dependencies: ["ProviderAPI", "CloudHTTP", "CurlTransport", "AzureAuth", "AzureProvider"], path: "Sources/Adapters/AzureCloud",
             swiftSettings: upcoming),
         // Loopback TCP forwarding (the emulated load balancer's data path).
-        .target(name: "TCPForwarding", path: "Sources/Sandbox/TCPForwarding", swiftSettings: upcoming),
+        .target(name: "TCPForwarding", dependencies: ["Sockets"], path: "Sources/Sandbox/TCPForwarding", swiftSettings: upcoming),
         // The ARM emulator of the sandbox and the tests: a loopback HTTP server with ARM's semantics.
         .target(
             name: "ArmEmulator",
@@ -82,7 +86,8 @@ let package = Package(
         // The broker simulator of the sandbox and the tests: its own codec, never KafkaProtocol's.
         .target(
             name: "KafkaSimulator",
-            dependencies: ["ServerProperties", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/Sandbox/KafkaSimulator", swiftSettings: upcoming),
+            dependencies: ["ServerProperties", "Sockets", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/Sandbox/KafkaSimulator", swiftSettings: upcoming),
         .executableTarget(name: "kafka-broker-sim", dependencies: ["KafkaSimulator"], path: "Sources/Sandbox/kafka-broker-sim", swiftSettings: upcoming),
 
         .target(
@@ -164,6 +169,7 @@ let package = Package(
         ),
         // Request bodies checked against the official ARM schemas in ../shared/specs (strict mode).
         .testTarget(name: "ConformanceTests", dependencies: ["TestSupport"], path: "Tests/Adapters/ConformanceTests", exclude: ["fixtures"], swiftSettings: upcoming),
+        .testTarget(name: "SocketsTests", dependencies: ["Sockets"], path: "Tests/Adapters/SocketsTests", swiftSettings: upcoming),
         .testTarget(name: "TCPForwardingTests", dependencies: ["TCPForwarding"], path: "Tests/Sandbox/TCPForwardingTests", swiftSettings: upcoming),
         .testTarget(
             name: "ArmEmulatorTests", dependencies: ["ArmEmulator", "TCPForwarding", "TestSupport"], path: "Tests/Sandbox/ArmEmulatorTests", exclude: ["python"],

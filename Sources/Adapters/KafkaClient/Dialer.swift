@@ -1,4 +1,4 @@
-import Glibc
+import Sockets
 
 /// Turns an advertised `host:port` into the IPv4 address and port to connect to.
 ///
@@ -15,18 +15,13 @@ public struct SystemDialer: Dialer {
     public init() {}
 
     public func resolve(host: String, port: Int) throws -> (address: String, port: Int) {
-        var hints = addrinfo()
-        hints.ai_family = AF_INET
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var result: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, nil, &hints, &result)
-        guard status == 0, let first = result else {
-            throw DialerError(detail: "cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+        let addresses: [SocketAddress]
+        do { addresses = try SocketAddress.resolve(host: host, port: nil, ipv4Only: true) } catch {
+            throw DialerError(detail: "cannot resolve \(host): \(error.reason)")
         }
-        defer { freeaddrinfo(result) }
-        guard let sockaddr = first.pointee.ai_addr else { throw DialerError(detail: "no IPv4 address for \(host)") }
-        let address = sockaddr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
-        return (try IPv4.string(address), port)
+        guard let first = addresses.first else { throw DialerError(detail: "no IPv4 address for \(host)") }
+        guard let address = first.host else { throw DialerError(detail: "inet_ntop failed") }
+        return (address, port)
     }
 }
 
@@ -49,7 +44,9 @@ public struct StaticDialer: Dialer {
             return try fallback.resolve(host: host, port: port)
         }
         let (address, mappedPort) = try Self.split(target, defaultPort: port)
-        _ = try IPv4.parse(address)
+        guard SocketAddress.ipv4(address, port: mappedPort) != nil else {
+            throw DialerError(detail: "\(address) is not an IPv4 address")
+        }
         return (address, mappedPort)
     }
 
@@ -70,24 +67,4 @@ public struct DialerError: Error, Sendable, CustomStringConvertible {
     public init(detail: String) { self.detail = detail }
 
     public var description: String { detail }
-}
-
-/// Dotted-quad conversions.
-enum IPv4 {
-    static func parse(_ text: String) throws(DialerError) -> in_addr {
-        var address = in_addr()
-        guard inet_pton(AF_INET, text, &address) == 1 else {
-            throw DialerError(detail: "\(text) is not an IPv4 address")
-        }
-        return address
-    }
-
-    static func string(_ address: in_addr) throws(DialerError) -> String {
-        var address = address
-        var buffer = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
-        guard inet_ntop(AF_INET, &address, &buffer, socklen_t(buffer.count)) != nil else {
-            throw DialerError(detail: "inet_ntop failed")
-        }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
 }

@@ -1,5 +1,7 @@
 import Dispatch
+import Glibc
 public import KafkaProtocol
+import Sockets
 
 /// One TCP connection to one broker listener, carrying one request at a time.
 ///
@@ -16,7 +18,7 @@ public actor KafkaConnection {
     public nonisolated let addressPort: Int
     public nonisolated let options: KafkaConnectionOptions
 
-    private nonisolated let socket: PosixSocket
+    private nonisolated let socket: TCPSocket
     private nonisolated let queue: DispatchQueue
     private var lastCorrelationID: Int32 = 0
     /// Requests answered successfully on this connection.
@@ -26,7 +28,7 @@ public actor KafkaConnection {
 
     private init(
         host: String, port: Int, address: String, addressPort: Int, options: KafkaConnectionOptions,
-        socket: PosixSocket,
+        socket: TCPSocket,
         queue: DispatchQueue
     ) {
         self.host = host
@@ -63,16 +65,18 @@ public actor KafkaConnection {
     /// Resolves and connects (blocking; on the queue).
     private static func open(
         host: String, port: Int, dialer: any Dialer, options: KafkaConnectionOptions
-    ) -> Result<(PosixSocket, String, Int), KafkaClientError> {
+    ) -> Result<(TCPSocket, String, Int), KafkaClientError> {
         let target: (address: String, port: Int)
         do {
             target = try dialer.resolve(host: host, port: port)
         } catch {
             return .failure(.connectFailed(host: host, port: port, detail: "\(error)"))
         }
-        do {
-            let socket = try PosixSocket.connect(
-                address: target.address, port: target.port, timeout: options.connectTimeout)
+        do throws(SocketFailure) {
+            guard let address = SocketAddress.ipv4(target.address, port: target.port) else {
+                throw .failed(errno: EINVAL, operation: "\(target.address) is not an IPv4 address")
+            }
+            let socket = try TCPSocket.connect(to: address, timeout: options.connectTimeout)
             return .success((socket, target.address, target.port))
         } catch {
             let mapped = target.address != host || target.port != port
@@ -82,7 +86,7 @@ public actor KafkaConnection {
         }
     }
 
-    public nonisolated var isClosed: Bool { socket.isClosed }
+    public nonisolated var isClosed: Bool { socket.isShutDown }
 
     /// `host:port` as given, plus the address dialled when the dialer mapped it elsewhere: for messages.
     public nonisolated var peer: String {
@@ -105,7 +109,7 @@ public actor KafkaConnection {
     /// EOF before the first byte of the response is reported as `unsupportedVersion(api, version)`: that is how a
     /// broker rejects a version it does not know (for every API but ApiVersions).
     public func send<R: KafkaRequest>(_ request: R) async throws(KafkaClientError) -> R.Response {
-        guard !socket.isClosed else { throw .connectionClosed(peer: peer, request: nil) }
+        guard !socket.isShutDown else { throw .connectionClosed(peer: peer, request: nil) }
         lastCorrelationID = lastCorrelationID == Int32.max ? 0 : lastCorrelationID + 1
         let correlationID = lastCorrelationID
         let frame: [UInt8]
@@ -142,7 +146,7 @@ public actor KafkaConnection {
 
     /// Writes the frame and reads one whole response frame (blocking; on the queue).
     private static func exchange(
-        _ frame: [UInt8], socket: PosixSocket, deadline: ContinuousClock.Instant, maxFrameSize: Int
+        _ frame: [UInt8], socket: TCPSocket, deadline: ContinuousClock.Instant, maxFrameSize: Int
     ) -> Result<[UInt8], ExchangeFailure> {
         do {
             try socket.writeAll(frame, deadline: deadline)
@@ -172,6 +176,19 @@ public actor KafkaConnection {
     }
 }
 
+extension SocketFailure {
+    /// What a failed connect means, in the words of a person checking why a broker cannot be reached.
+    func connectDetail(timeout: Duration) -> String {
+        switch self {
+        case .timedOut: "connect timed out after \(timeout) (no answer at all: the host is down or a firewall drops the packets)"
+        case .failed(ECONNREFUSED, _): "connection refused (nothing listens there)"
+        case .failed(EHOSTUNREACH, _): "host unreachable"
+        case .failed(ENETUNREACH, _): "network unreachable"
+        case .failed, .closed, .unresolved: detail
+        }
+    }
+}
+
 /// Where a request/response exchange failed.
 private enum ExchangeFailure: Error {
     case write(SocketFailure)
@@ -185,7 +202,7 @@ private enum ExchangeFailure: Error {
             .timeout("\(api) v\(version) to \(peer): no response within \(timeout)")
         case .read(.closed, false):
             .unsupportedVersion(api: api, version: version)
-        case .write(.closed), .read(.closed, true), .write(.failed), .read(.failed, _):
+        case .write(.closed), .read(.closed, true), .write(.failed), .read(.failed, _), .write(.unresolved), .read(.unresolved, _):
             .connectionClosed(peer: peer, request: "\(api) v\(version)")
         case .protocol(let error):
             .protocol(error)

@@ -1,3 +1,4 @@
+import Sockets
 import Synchronization
 
 /// The emulated load balancer's data path: a set of loopback TCP listeners, each relaying to a target.
@@ -98,10 +99,12 @@ final class Core: Sendable {
     let workers = WorkerGroup()
     private let relays = Mutex<(next: Int, open: [Int: Relay])>((0, [:]))
 
-    /// Takes ownership of an accepted connection: closes it when there is no target, else relays it.
-    func accepted(_ client: Int32, target: Endpoint?) {
+    /// Takes ownership of an accepted connection: closes it when there is no target (the client reads EOF), else
+    /// relays it.
+    func accepted(_ client: TCPSocket, target: Endpoint?) {
         guard let target else {
-            SocketCalls.closeAtOnce(client)
+            client.shutdown()
+            client.close()
             return
         }
         let relay = Relay(client: client, target: target)

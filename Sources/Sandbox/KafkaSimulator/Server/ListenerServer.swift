@@ -1,17 +1,19 @@
 import Foundation
+import Sockets
 import Synchronization
 
 /// One bound listener (`INTERNAL://0.0.0.0:9092`): an accept thread and one thread per connection.
 ///
 /// Each connection reads size-prefixed frames (at most ``maxFrameBytes``), answers them in order through
 /// ``RequestDispatcher``, and is closed on anything Kafka would close it for. Nothing a client sends can
-/// crash the process: all parsing is bounds-checked and failures only end that connection.
+/// crash the process: all parsing is bounds-checked and failures only end that connection. Each connection's
+/// thread owns its socket and closes it; ``stop()`` shuts the sockets down, which ends those threads.
 public final class ListenerServer: Sendable {
     public static let maxFrameBytes = 1 << 20
     public static let maxConnections = 256
 
     public let address: ListenerAddress
-    private let fd: Int32
+    private let listener: TCPListener
     private let config: SimulatorConfig
     private let cluster: ClusterDirectory
     private let log: SimulatorLog
@@ -19,7 +21,7 @@ public final class ListenerServer: Sendable {
     private let closed = Atomic<Bool>(false)
     private let acceptorDone = Atomic<Bool>(true)
     private let connections = Atomic<Int>(0)
-    private let openSockets = Mutex<Set<Int32>>([])
+    private let openSockets = Mutex<[ObjectIdentifier: TCPSocket]>([:])
 
     /// Binds and listens now (throws if the address is taken); call ``start()`` to accept.
     public init(address: ListenerAddress, config: SimulatorConfig, cluster: ClusterDirectory, log: SimulatorLog) throws
@@ -29,7 +31,23 @@ public final class ListenerServer: Sendable {
         self.cluster = cluster
         self.log = log
         let wildcard = address.host.isEmpty || address.host == "0.0.0.0"
-        fd = try Socket.listen(host: wildcard ? (config.bindHost ?? address.host) : address.host, port: address.port)
+        listener = try Self.listen(host: wildcard ? (config.bindHost ?? address.host) : address.host, port: address.port)
+    }
+
+    /// A listening socket on `host:port` (empty host: all IPv4 interfaces; `0.0.0.0`, `::` as usual), or the
+    /// error Kafka's own socket server would report.
+    private static func listen(host: String, port: Int) throws -> TCPListener {
+        let addresses: [SocketAddress]
+        do {
+            addresses = try SocketAddress.resolve(host: host.isEmpty ? nil : host, port: port, ipv4Only: host.isEmpty, passive: true)
+        } catch {
+            throw ConfigError("cannot resolve listener address \(host):\(port): \(error.reason)")
+        }
+        do {
+            return try TCPListener.listen(on: addresses, backlog: 128)
+        } catch {
+            throw ConfigError("Socket server failed to bind to \(host.isEmpty ? "0.0.0.0" : host):\(port): \(error.reason).")
+        }
     }
 
     public func start() {
@@ -44,38 +62,38 @@ public final class ListenerServer: Sendable {
         stopped.store(true, ordering: .releasing)
     }
 
-    /// Stops accepting, closes the listening socket and every open connection; returns within ~150 ms.
+    /// Stops accepting, closes the listening socket and shuts every open connection down (the peer reads EOF at
+    /// once; the connection's thread closes it); returns within ~150 ms.
     public func stop() {
         requestStop()
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         for _ in 0..<30 where !acceptorDone.load(ordering: .acquiring) { WallClock.sleep(ms: 5) }
-        Socket.close(fd)
-        let open = openSockets.withLock { sockets in
-            defer { sockets.removeAll() }
-            return sockets
-        }
-        for socket in open { Socket.close(socket) }
+        listener.shutdown()
+        listener.close()
+        for socket in openSockets.withLock({ Array($0.values) }) { socket.shutdown() }
     }
 
     private func acceptLoop() {
         defer { acceptorDone.store(true, ordering: .releasing) }
         while !stopped.load(ordering: .acquiring) {
-            guard let client = Socket.accept(fd, timeoutMs: 100) else { continue }
+            guard (try? listener.awaitConnection(timeout: .milliseconds(100))) == true, let client = try? listener.accept() else {
+                continue
+            }
             if stopped.load(ordering: .acquiring) {
-                Socket.close(client)
+                Self.close(client)
                 break
             }
             guard connections.add(1, ordering: .relaxed).newValue <= Self.maxConnections else {
                 connections.subtract(1, ordering: .relaxed)
                 log.warning("\(address.name): too many connections, closing a new one")
-                Socket.close(client)
+                Self.close(client)
                 continue
             }
-            openSockets.withLock { _ = $0.insert(client) }
+            openSockets.withLock { $0[ObjectIdentifier(client)] = client }
             let thread = Thread { [self] in
                 serve(client)
-                let owned = openSockets.withLock { $0.remove(client) != nil }
-                if owned { Socket.close(client) }
+                openSockets.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(client)) }
+                Self.close(client)
                 connections.subtract(1, ordering: .relaxed)
             }
             thread.name = "conn-\(address.name)"
@@ -83,15 +101,20 @@ public final class ListenerServer: Sendable {
         }
     }
 
-    private func serve(_ client: Int32) {
+    private static func close(_ socket: TCPSocket) {
+        socket.shutdown()
+        socket.close()
+    }
+
+    private func serve(_ client: TCPSocket) {
         while !stopped.load(ordering: .acquiring) {
-            guard let sizeBytes = Socket.read(client, count: 4) else { return }
+            guard let sizeBytes = try? client.readExactly(4, deadline: nil) else { return }
             let size = sizeBytes.reduce(Int32(0)) { $0 << 8 | Int32($1) }
             guard size > 0, Int(size) <= Self.maxFrameBytes else {
                 log.warning("\(address.name): closing a connection that sent a frame of \(size) bytes")
                 return
             }
-            guard let frame = Socket.read(client, count: Int(size)) else { return }
+            guard let frame = try? client.readExactly(Int(size), deadline: nil) else { return }
             let context = RequestContext(config: config, listener: address.name, snapshot: cluster.snapshot())
             let outcome = RequestDispatcher.dispatch(frame, context: context)
             if config.logRequests, let header = RequestHeader.peek(frame) {
@@ -101,7 +124,7 @@ public final class ListenerServer: Sendable {
             }
             switch outcome {
             case .respond(let response):
-                guard Socket.write(client, response) else { return }
+                guard (try? client.writeAll(response, deadline: nil)) != nil else { return }
             case .close(let reason):
                 log.info("\(address.name): closing connection: \(reason)")
                 return
