@@ -119,10 +119,18 @@ extension ChildProcessTests {
     /// suites open descriptors concurrently, so the bound is loose (300 runs leaking would add 600 or more) and the
     /// stdin files, ours alone, are checked exactly.
     @Test func manyRunsLeaveNoDescriptorBehind() async throws {
+        // Listing /proc/self/fd races with other suites opening and closing descriptors: a failed listing is retried.
         func descriptors() throws -> [String] {
-            try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").map {
-                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) ?? ""
+            for attempt in 1... {
+                do {
+                    return try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").map {
+                        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) ?? ""
+                    }
+                } catch where attempt < 5 {
+                    continue
+                }
             }
+            return []
         }
         _ = try await shell("printf warm").run()
         let before = try descriptors().count
