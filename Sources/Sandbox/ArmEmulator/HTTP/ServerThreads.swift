@@ -5,8 +5,9 @@ import Foundation
 /// The emulator is driven from synchronous code that blocks cooperative threads: tests call ``ArmEmulator/start()``
 /// and then wait on a socket for the answer, and the request handler blocks too (injected latency, the world lock).
 /// The cooperative pool is only as wide as the machine has cores, so there the server could wait for a thread its
-/// own client holds. This pool adds a thread whenever more jobs wait than threads are idle (the hand-written server
-/// it replaced had a thread for each connection) and lets a thread go after it was idle for a while.
+/// own client holds (on a two-core machine the emulator's own test suite then hangs). This pool adds a thread
+/// whenever more jobs wait than threads are idle (the hand-written server it replaced had a thread for each
+/// connection) and lets a thread go after it was idle for a while.
 final class ServerThreads: TaskExecutor, @unchecked Sendable {
     static let shared = ServerThreads()
 
