@@ -7,7 +7,8 @@
 //                     AzureProvider, AzureCloud (Azure's wiring), KafkaBrokers, KafkaRolling ; Sockets (the one POSIX
 //                     TCP layer: KafkaClient, TCPForwarding and KafkaSimulator use it)
 //   Sources/Engine    Execution (applies a Plan through the ports) <- ReconcileEngine (the pass, as a library)
-//   Sources/Sandbox   the doubles of the sandbox and the tests: ArmEmulator, TCPForwarding, KafkaSimulator
+//   Sources/Sandbox   the doubles of the sandbox and the tests: ArmEmulator (served by Hummingbird), TCPForwarding,
+//                     KafkaSimulator
 //   Sources/CLI       ReconcileCommands (the only target that wires concrete adapters) <- reconcile (executable)
 // Tests mirror the folders; Tests/TestSupport holds the shared fakes and fixtures.
 import PackageDescription
@@ -30,6 +31,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // The HTTP server of the ARM emulator (and of the coming Compute emulator and `reconcile serve`); NIOCore is
+        // named too because the emulator's server reaches the connection (a dropped request is a reset).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // C system libraries (Debian: libyaml-dev, libcurl4-openssl-dev).
@@ -78,10 +83,18 @@ let package = Package(
             swiftSettings: upcoming),
         // Loopback TCP forwarding (the emulated load balancer's data path).
         .target(name: "TCPForwarding", dependencies: ["Sockets"], path: "Sources/Sandbox/TCPForwarding", swiftSettings: upcoming),
-        // The ARM emulator of the sandbox and the tests: a loopback HTTP server with ARM's semantics.
+        // The ARM emulator of the sandbox and the tests: ARM's semantics served over loopback HTTP by Hummingbird.
         .target(
             name: "ArmEmulator",
-            dependencies: ["TCPForwarding", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/Sandbox/ArmEmulator", swiftSettings: upcoming),
+            dependencies: [
+                "TCPForwarding",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Sandbox/ArmEmulator", swiftSettings: upcoming
+        ),
         .executableTarget(name: "arm-emulator", dependencies: ["ArmEmulator"], path: "Sources/Sandbox/arm-emulator", swiftSettings: upcoming),
         // The broker simulator of the sandbox and the tests: its own codec, never KafkaProtocol's.
         .target(

@@ -32,12 +32,11 @@ public final class ArmEmulator: Sendable {
     public func start() throws {
         try server.withLock { current in
             guard current == nil else { return }
-            let started = try HTTPServer(host: configuration.host, port: configuration.port) { [service] request in
+            let started = try HTTPServer.start(host: configuration.host, port: configuration.port) { [service] request in
                 service.handle(request)
             }
             boundPort.store(started.port, ordering: .releasing)
             service.baseURL.withLock { $0 = "http://\(Self.urlHost(configuration.host)):\(started.port)" }
-            started.start()
             current = started
         }
     }
@@ -75,7 +74,7 @@ public final class ArmEmulator: Sendable {
             guard let stored = world.resource(parsed) else { return nil }
             let transaction = Transaction(
                 world: world, configuration: configuration, baseURL: baseURL, directives: Directives(),
-                request: HTTPRequest(method: "GET", target: "/", version: "HTTP/1.1", headers: [:], body: []))
+                request: HTTPRequest(method: "GET", target: "/", headers: [:], body: []))
             return parsed.isChild ? transaction.renderChild(parsed, in: stored) : transaction.render(stored)
         }
     }

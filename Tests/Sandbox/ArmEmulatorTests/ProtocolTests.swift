@@ -177,4 +177,23 @@ import Testing
             try connection.send("GET", "\(Fixture.groupPath)?api-version=2025-04-01", headers: headers)
         }
     }
+
+    @Test func stopClosesKeptAliveConnectionsAndFreesThePort() throws {
+        let emulator = try ArmEmulator()
+        try emulator.start()
+        let connection = try TestConnection(port: emulator.port)
+        let headers = ["Authorization": "Bearer arm-emulator-token"]
+        #expect(try connection.send("GET", "\(Fixture.groupPath)?api-version=2025-04-01", headers: headers).status == 404)
+        emulator.stop()
+        #expect(throws: ConnectionDropped.self) {
+            try connection.send("GET", "\(Fixture.groupPath)?api-version=2025-04-01", headers: headers)
+        }
+        var again = ArmEmulator.Configuration()
+        again.port = emulator.port
+        let restarted = try ArmEmulator(configuration: again)
+        try restarted.start()
+        defer { restarted.stop() }
+        #expect(restarted.port == emulator.port)
+        #expect(try TestConnection(port: restarted.port).send("GET", "\(Fixture.groupPath)?api-version=2025-04-01", headers: headers).status == 404)
+    }
 }

@@ -1,9 +1,15 @@
-/// One parsed HTTP/1.1 request.
+/// What the application answers to one request.
+enum HTTPOutcome: Sendable {
+    case respond(HTTPResponse)
+    /// Close the connection without any response (reset), as a failing network would.
+    case drop
+}
+
+/// One HTTP request as the emulator sees it (the server converts it from the wire; see ``HTTPServer``).
 struct HTTPRequest: Sendable {
     var method: String
     /// The request target as sent: path plus `?query`.
     var target: String
-    var version: String
     /// Header names lowercased; repeated headers joined with ", ".
     var headers: [String: String]
     var body: [UInt8]
@@ -30,16 +36,9 @@ struct HTTPRequest: Sendable {
     }
 
     func header(_ name: String) -> String? { headers[name.lowercased()] }
-
-    /// Whether the client asked to keep the connection open (HTTP/1.1 default yes, 1.0 default no).
-    var keepAlive: Bool {
-        let connection = header("connection")?.lowercased() ?? ""
-        if version == "HTTP/1.0" { return connection.contains("keep-alive") }
-        return !connection.contains("close")
-    }
 }
 
-/// One HTTP response; the server adds `Content-Length` and `Connection`.
+/// One HTTP response; the server adds `Content-Length` (and `Connection: close` when the client asked for it).
 struct HTTPResponse: Sendable {
     var status: Int
     var headers: [(String, String)] = []
@@ -63,38 +62,6 @@ struct HTTPResponse: Sendable {
     mutating func setHeader(_ name: String, _ value: String) {
         headers.removeAll { $0.0.lowercased() == name.lowercased() }
         headers.append((name, value))
-    }
-
-    /// The bytes on the wire. HEAD responses and 204/304 carry no body.
-    func serialized(close: Bool, headOnly: Bool) -> [UInt8] {
-        let sendsBody = !headOnly && status != 204 && status != 304
-        var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        head += "Content-Length: \(sendsBody || headOnly ? body.count : 0)\r\n"
-        head += close ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n"
-        return Array(head.utf8) + (sendsBody ? body : [])
-    }
-
-    static func reason(_ status: Int) -> String {
-        switch status {
-        case 200: "OK"
-        case 201: "Created"
-        case 202: "Accepted"
-        case 204: "No Content"
-        case 400: "Bad Request"
-        case 401: "Unauthorized"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 409: "Conflict"
-        case 411: "Length Required"
-        case 412: "Precondition Failed"
-        case 413: "Payload Too Large"
-        case 429: "Too Many Requests"
-        case 431: "Request Header Fields Too Large"
-        case 500: "Internal Server Error"
-        case 503: "Service Unavailable"
-        default: "Status \(status)"
-        }
     }
 }
 
