@@ -4,8 +4,8 @@
 //                     KafkaProtocol ; RollingRestart ; ServerProperties (no network, no file writes)
 //   Sources/Ports     ProviderAPI (protocols only, their contracts in prose)
 //   Sources/Adapters  FileStateStore, CurlTransport (C: CCurl), ChildProcesses, SSHTransport, KafkaClient, CloudHTTP, AzureAuth,
-//                     AzureProvider, AzureCloud (Azure's wiring), KafkaBrokers, KafkaRolling ; Sockets (the one POSIX
-//                     TCP layer: KafkaClient, TCPForwarding and KafkaSimulator use it)
+//                     GcpAuth, AzureProvider, AzureCloud (Azure's wiring), KafkaBrokers, KafkaRolling ; Sockets (the one
+//                     POSIX TCP layer: KafkaClient, TCPForwarding and KafkaSimulator use it)
 //   Sources/Engine    Execution (applies a Plan through the ports) <- ReconcileEngine (the pass, as a library)
 //   Sources/Sandbox   the doubles of the sandbox and the tests: ArmEmulator, TCPForwarding, KafkaSimulator
 //   Sources/CLI       ReconcileCommands (the only target that wires concrete adapters) <- reconcile (executable)
@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C system libraries (Debian: libyaml-dev, libcurl4-openssl-dev).
@@ -69,6 +70,12 @@ let package = Package(
         .target(name: "CloudHTTP", dependencies: ["ProviderAPI"], path: "Sources/Adapters/CloudHTTP", swiftSettings: upcoming),
         // Azure credentials: client secret, workload identity, managed identity (IMDS), Azure CLI; cached tokens.
         .target(name: "AzureAuth", dependencies: ["ProviderAPI", "CloudHTTP", "ChildProcesses"], path: "Sources/Adapters/AzureAuth", swiftSettings: upcoming),
+        // GCP credentials (google.auth.default()'s order): GOOGLE_OAUTH_ACCESS_TOKEN, service-account keys (self-signed
+        // JWT or JWT-bearer grant, RS256 through swift-crypto), gcloud user credentials, workload identity federation,
+        // the metadata server; cached tokens.
+        .target(
+            name: "GcpAuth", dependencies: ["ProviderAPI", "CloudHTTP", .product(name: "_CryptoExtras", package: "swift-crypto")],
+            path: "Sources/Adapters/GcpAuth", swiftSettings: upcoming),
         // The ARM provider: observe and apply the azure.* resource types (LROs, paging, errors, ownership).
         .target(name: "AzureProvider", dependencies: ["ReconcileModel", "ProviderAPI"], path: "Sources/Adapters/AzureProvider", swiftSettings: upcoming),
         // Azure's wiring: the ARM provider over libcurl with retries, request logging and the credential chain, from
@@ -161,6 +168,11 @@ let package = Package(
         .testTarget(
             name: "AzureAuthTests", dependencies: ["AzureAuth", "CloudHTTP", "ProviderAPI", "CurlTransport", "TestSupport"],
             path: "Tests/Adapters/AzureAuthTests", swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "GcpAuthTests",
+            dependencies: ["GcpAuth", "CloudHTTP", "ProviderAPI", "CurlTransport", "TestSupport", .product(name: "_CryptoExtras", package: "swift-crypto")],
+            path: "Tests/Adapters/GcpAuthTests", swiftSettings: upcoming
         ),
         .testTarget(
             name: "AzureProviderTests",
