@@ -4,8 +4,8 @@
 //                     KafkaProtocol ; RollingRestart ; ServerProperties (no network, no file writes)
 //   Sources/Ports     ProviderAPI (protocols only, their contracts in prose)
 //   Sources/Adapters  FileStateStore, CurlTransport (C: CCurl), ChildProcesses, SSHTransport, KafkaClient, CloudHTTP, AzureAuth,
-//                     AzureProvider, AzureCloud (Azure's wiring), KafkaBrokers, KafkaRolling ; Sockets (the one POSIX
-//                     TCP layer: KafkaClient, TCPForwarding and KafkaSimulator use it)
+//                     GcpAuth, AzureProvider, AzureCloud (Azure's wiring), KafkaBrokers, KafkaRolling ; Sockets (the one
+//                     POSIX TCP layer: KafkaClient, TCPForwarding and KafkaSimulator use it)
 //   Sources/Engine    Execution (applies a Plan through the ports) <- ReconcileEngine (the pass, as a library)
 //   Sources/Sandbox   the doubles of the sandbox and the tests: ArmEmulator (served by Hummingbird), TCPForwarding,
 //                     KafkaSimulator
@@ -35,6 +35,8 @@ let package = Package(
         // named too because the emulator's server reaches the connection (a dropped request is a reset).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        // RS256 for GCP service-account JWTs (_CryptoExtras).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C system libraries (Debian: libyaml-dev, libcurl4-openssl-dev).
@@ -74,6 +76,12 @@ let package = Package(
         .target(name: "CloudHTTP", dependencies: ["ProviderAPI"], path: "Sources/Adapters/CloudHTTP", swiftSettings: upcoming),
         // Azure credentials: client secret, workload identity, managed identity (IMDS), Azure CLI; cached tokens.
         .target(name: "AzureAuth", dependencies: ["ProviderAPI", "CloudHTTP", "ChildProcesses"], path: "Sources/Adapters/AzureAuth", swiftSettings: upcoming),
+        // GCP credentials (google.auth.default()'s order): GOOGLE_OAUTH_ACCESS_TOKEN, service-account keys (self-signed
+        // JWT or JWT-bearer grant, RS256 through swift-crypto), gcloud user credentials, workload identity federation,
+        // the metadata server; cached tokens.
+        .target(
+            name: "GcpAuth", dependencies: ["ProviderAPI", "CloudHTTP", .product(name: "_CryptoExtras", package: "swift-crypto")],
+            path: "Sources/Adapters/GcpAuth", swiftSettings: upcoming),
         // The ARM provider: observe and apply the azure.* resource types (LROs, paging, errors, ownership).
         .target(name: "AzureProvider", dependencies: ["ReconcileModel", "ProviderAPI"], path: "Sources/Adapters/AzureProvider", swiftSettings: upcoming),
         // Azure's wiring: the ARM provider over libcurl with retries, request logging and the credential chain, from
@@ -174,6 +182,11 @@ let package = Package(
         .testTarget(
             name: "AzureAuthTests", dependencies: ["AzureAuth", "CloudHTTP", "ProviderAPI", "CurlTransport", "TestSupport"],
             path: "Tests/Adapters/AzureAuthTests", swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "GcpAuthTests",
+            dependencies: ["GcpAuth", "CloudHTTP", "ProviderAPI", "CurlTransport", "TestSupport", .product(name: "_CryptoExtras", package: "swift-crypto")],
+            path: "Tests/Adapters/GcpAuthTests", swiftSettings: upcoming
         ),
         .testTarget(
             name: "AzureProviderTests",
