@@ -51,39 +51,55 @@ struct ChildProcessTests {
         #expect(output.signalled && output.exitCode == 9)
     }
 
+    /// A file the child writes its pid (or a grandchild's) to; the checks below look at processes, not at the
+    /// clock, so a loaded machine cannot fail them.
+    func pidFile() -> String { FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).pid").path }
+
+    func readPID(_ path: String) throws -> pid_t {
+        let text = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try #require(pid_t(text))
+    }
+
+    /// Whether `pid` still runs (a zombie counts as gone: swift-subprocess reaps its own child).
+    func alive(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return !stat.contains(") Z ")
+    }
+
     @Test func theResultIsTakenAtExitEvenWhenAGrandchildHoldsStderr() async throws {
-        let clock = ContinuousClock()
-        let start = clock.now
-        // The grandchild keeps the stderr pipe open for 30 s, as a ProxyCommand under a backgrounded ssh master does.
-        let output = try await shell("sleep 30 >/dev/null & printf done; printf note >&2").run()
+        let file = pidFile()
+        // The grandchild keeps the stderr pipe open, as a ProxyCommand under a backgrounded ssh master does.
+        let output = try await shell("sleep 300 >/dev/null & echo $! > \(file); printf done; printf note >&2").run()
+        let grandchild = try readPID(file)
+        defer { kill(grandchild, SIGKILL) }
         #expect(output.stdout == Array("done".utf8) && output.stderr == Array("note".utf8))
-        #expect(clock.now - start < .seconds(10))
+        #expect(alive(grandchild), "the call returned while the grandchild still holds stderr")
     }
 
     @Test func theDeadlineStopsTheChild() async throws {
-        let clock = ContinuousClock()
-        let start = clock.now
-        await #expect(throws: ChildProcess.Failure.timedOut) { try await shell("sleep 30", timeout: .milliseconds(300)).run() }
-        #expect(clock.now - start < .seconds(10))
+        let file = pidFile()
+        await #expect(throws: ChildProcess.Failure.timedOut) {
+            try await shell("echo $$ > \(file); exec sleep 300", timeout: .milliseconds(300)).run()
+        }
+        #expect(!alive(try readPID(file)))
     }
 
     @Test func aChildIgnoringSIGTERMIsKilledAfterTheGracePeriod() async throws {
-        let clock = ContinuousClock()
-        let start = clock.now
+        let file = pidFile()
         await #expect(throws: ChildProcess.Failure.timedOut) {
-            try await shell("trap '' TERM; sleep 30 & wait; wait", timeout: .milliseconds(300)).run()
+            try await shell("trap '' TERM; echo $$ > \(file); while :; do sleep 1; done", timeout: .milliseconds(300)).run()
         }
-        #expect(clock.now - start < .seconds(10))
+        #expect(!alive(try readPID(file)))
     }
 
     @Test func cancellationStopsTheChild() async throws {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let task = Task { try await shell("sleep 30").run() }
-        try await Task.sleep(for: .milliseconds(300))
+        let file = pidFile()
+        let task = Task { try await shell("echo $$ > \(file); exec sleep 300").run() }
+        while (try? readPID(file)) == nil { try await Task.sleep(for: .milliseconds(20)) }
         task.cancel()
         await #expect(throws: ChildProcess.Failure.cancelled) { try await task.value }
-        #expect(clock.now - start < .seconds(10))
+        #expect(!alive(try readPID(file)))
     }
 
     @Test func stdoutOverTheBoundIsAnError() async throws {
