@@ -26,6 +26,7 @@ let package = Package(
         .executable(name: "reconcile", targets: ["reconcile"]),
         .executable(name: "kafka-broker-sim", targets: ["kafka-broker-sim"]),
         .executable(name: "arm-emulator", targets: ["arm-emulator"]),
+        .executable(name: "compute-emulator", targets: ["compute-emulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
@@ -89,6 +90,14 @@ let package = Package(
         .target(
             name: "AzureCloud", dependencies: ["ProviderAPI", "CloudHTTP", "CurlTransport", "AzureAuth", "AzureProvider"], path: "Sources/Adapters/AzureCloud",
             swiftSettings: upcoming),
+        // The Compute provider: observe and apply the gcp.* resource types (operations, requestId, fingerprints,
+        // errors, labels for ownership).
+        .target(name: "ComputeProvider", dependencies: ["ReconcileModel", "ProviderAPI"], path: "Sources/Adapters/ComputeProvider", swiftSettings: upcoming),
+        // GCP's wiring: the Compute provider over libcurl with retries, request logging and the GCP credential chain,
+        // from the environment. The composition root registers it as the `gcp` family in one line.
+        .target(
+            name: "GcpCloud", dependencies: ["ProviderAPI", "CloudHTTP", "CurlTransport", "GcpAuth", "ComputeProvider"], path: "Sources/Adapters/GcpCloud",
+            swiftSettings: upcoming),
         // Loopback TCP forwarding (the emulated load balancer's data path).
         .target(name: "TCPForwarding", dependencies: ["Sockets"], path: "Sources/Sandbox/TCPForwarding", swiftSettings: upcoming),
         // The ARM emulator of the sandbox and the tests: ARM's semantics served over loopback HTTP by Hummingbird.
@@ -104,6 +113,19 @@ let package = Package(
             path: "Sources/Sandbox/ArmEmulator", swiftSettings: upcoming
         ),
         .executableTarget(name: "arm-emulator", dependencies: ["ArmEmulator"], path: "Sources/Sandbox/arm-emulator", swiftSettings: upcoming),
+        // The Compute emulator of the sandbox and the tests: Compute's semantics served over loopback HTTP by Hummingbird.
+        .target(
+            name: "ComputeEmulator",
+            dependencies: [
+                "TCPForwarding",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Sandbox/ComputeEmulator", swiftSettings: upcoming
+        ),
+        .executableTarget(name: "compute-emulator", dependencies: ["ComputeEmulator"], path: "Sources/Sandbox/compute-emulator", swiftSettings: upcoming),
         // The broker simulator of the sandbox and the tests: its own codec, never KafkaProtocol's.
         .target(
             name: "KafkaSimulator",
@@ -189,6 +211,11 @@ let package = Package(
             path: "Tests/Adapters/GcpAuthTests", swiftSettings: upcoming
         ),
         .testTarget(
+            name: "ComputeProviderTests",
+            dependencies: ["ComputeProvider", "GcpCloud", "ProviderAPI", "ReconcileModel", "CurlTransport", "CloudHTTP", "TestSupport"],
+            path: "Tests/Adapters/ComputeProviderTests", swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "AzureProviderTests",
             dependencies: ["AzureProvider", "ProviderAPI", "ReconcileModel", "CurlTransport", "CloudHTTP", "ArmEmulator", "TestSupport"],
             path: "Tests/Adapters/AzureProviderTests", swiftSettings: upcoming
@@ -200,6 +227,10 @@ let package = Package(
         .testTarget(
             name: "ArmEmulatorTests", dependencies: ["ArmEmulator", "TCPForwarding", "TestSupport"], path: "Tests/Sandbox/ArmEmulatorTests", exclude: ["python"],
             swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ComputeEmulatorTests", dependencies: ["ComputeEmulator", "TCPForwarding", "TestSupport"], path: "Tests/Sandbox/ComputeEmulatorTests",
+            exclude: ["python"], swiftSettings: upcoming
         ),
         .testTarget(
             name: "KafkaBrokersTests",

@@ -20,12 +20,13 @@ fi
 command -v swift >/dev/null || { echo "setup: swift is not on PATH (expected Swift 6.2 or later)" >&2; exit 1; }
 
 # Python packages from PyPI, into one venv: kafka-python (a real Kafka client the simulator tests check the
-# broker double with), the official Azure SDKs (real ARM clients that drive the ARM emulator) and jsonschema
-# (strict validation of the ARM request bodies against ../shared/specs).
+# broker double with), the official Azure SDKs and Google's Compute client (real ARM and Compute clients that
+# drive the emulators) and jsonschema (strict validation of the ARM and Compute request bodies against
+# ../shared/specs).
 venv=${KAFKA_TEST_VENV:-$(cd "$(dirname "$0")/.." && pwd)/.build-venv}
 python_packages=(kafka-python==3.0.12 azure-core==1.41.0 azure-mgmt-core==1.6.0 azure-mgmt-network==33.1.0
-    azure-mgmt-compute==39.0.0 azure-mgmt-resource==26.0.0 jsonschema==4.26.0)
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import kafka, azure.mgmt.network, azure.mgmt.compute, azure.mgmt.resource, jsonschema" 2>/dev/null; then
+    azure-mgmt-compute==39.0.0 azure-mgmt-resource==26.0.0 jsonschema==4.26.0 google-cloud-compute==1.57.0)
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import kafka, azure.mgmt.network, azure.mgmt.compute, azure.mgmt.resource, jsonschema, google.cloud.compute_v1" 2>/dev/null; then
     echo "setup: installing ${python_packages[*]} into $venv"
     [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
     "$venv/bin/pip" install -q "${python_packages[@]}"

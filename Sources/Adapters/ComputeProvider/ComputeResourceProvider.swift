@@ -1,0 +1,2 @@
+/// Placeholder: the Compute provider lands here (issue 11).
+enum ComputeProviderPlaceholder {}

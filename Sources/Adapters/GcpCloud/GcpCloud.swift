@@ -1,0 +1,2 @@
+/// Placeholder: GCP's wiring lands here (issue 11).
+enum GcpCloudPlaceholder {}

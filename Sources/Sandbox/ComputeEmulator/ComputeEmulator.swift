@@ -1,0 +1,2 @@
+/// Placeholder: the Compute emulator lands here (issue 11).
+public enum ComputeEmulatorPlaceholder {}

@@ -1,0 +1,3 @@
+import ComputeEmulator
+
+print("compute-emulator: not built yet")
