@@ -133,11 +133,14 @@ struct GcpPortMappingGraph {
             }
         }
         let negPath = c.paths.neg(exposure.negName)
-        b.add(c.spec(GcpTypes.networkEndpointGroup, exposure.negName, id: negPath, [
+        var neg = c.spec(GcpTypes.networkEndpointGroup, exposure.negName, id: negPath, [
             "name": .string(exposure.negName), "region": .string(exposure.region.value), "networkEndpointType": "GCE_VM_IP_PORTMAP",
             "network": .string(c.networkPath), "subnetwork": .string(c.brokersSubnetPath), "description": c.description,
             "networkEndpoints": .array(endpoints),
-        ], disruption: .consumerVisible, replaceOn: ["networkEndpointType", "subnetwork"]), references: instanceRefs + [c.networkPath, c.brokersSubnetPath])
+        ], disruption: .consumerVisible, replaceOn: ["networkEndpointType", "subnetwork"])
+        // A broker's new client port is attached before the brokers advertise it; the old one is detached after the roll.
+        neg.consumerPorts = ConsumerPorts(collection: ["networkEndpoints"], port: ["clientDestinationPort"], identity: [["instance"], ["port"]])
+        b.add(neg, references: instanceRefs + [c.networkPath, c.brokersSubnetPath])
         b.add(c.spec(GcpTypes.backendService, exposure.backendServiceName, id: c.paths.backendService(exposure.backendServiceName), [
             "name": .string(exposure.backendServiceName), "region": .string(exposure.region.value), "loadBalancingScheme": "INTERNAL",
             "protocol": "TCP", "network": .string(c.networkPath),

@@ -27,6 +27,7 @@ enum ExpandContract {
         guard let old = before[path: ports.collection]?.arrayValue, let new = desired[path: ports.collection]?.arrayValue else {
             return nil
         }
+        if let identity = ports.identity { return splitByIdentity(old: old, new: new, desired: desired, ports: ports, identity: identity, address: address) }
         let newByName = Dictionary(new.compactMap { e in e["name"]?.stringValue.map { ($0, e) } }, uniquingKeysWith: { a, _ in a })
         let newPorts = Set(new.compactMap { $0[path: ports.port] })
         var kept: [Value] = []
@@ -63,6 +64,32 @@ enum ExpandContract {
 }
 
 extension ExpandContract {
+    /// Elements without names (GCP port-mapping endpoints): an old element whose backend (`identity`) is still
+    /// wanted, on a port no desired element takes, is kept as it is beside the new one, since nothing names it.
+    /// An old element whose backend is no longer wanted goes at once, as with names.
+    static func splitByIdentity(
+        old: [Value], new: [Value], desired: Value, ports: ConsumerPorts, identity: [[String]], address: ResourceAddress
+    ) -> Split? {
+        func key(_ element: Value) -> [Value?] { identity.map { element[path: $0] } }
+        let newPorts = Set(new.compactMap { $0[path: ports.port] })
+        let wantedBackends = Set(new.map(key))
+        var kept: [Value] = []
+        var warnings: [String] = []
+        for element in old where !new.contains(element) {
+            guard let port = element[path: ports.port], wantedBackends.contains(key(element)) else { continue }
+            let backend = key(element).map { $0?.stringValue ?? $0.map { "\($0)" } ?? "?" }.joined(separator: " ")
+            if newPorts.contains(port) {
+                warnings.append(
+                    "\(address): port \(port) of \(backend) goes to another backend at once, so consumers that still use it "
+                        + "reach the new backend until the roll completes; choose new ports that do not overlap the old ones to avoid this")
+                continue
+            }
+            kept.append(element)
+        }
+        guard !kept.isEmpty else { return warnings.isEmpty ? nil : Split(expanded: desired, warnings: warnings) }
+        return Split(expanded: desired.setting(ports.collection, to: .array(new + kept)), warnings: warnings)
+    }
+
     /// The element's backend is still a child of the desired body (matched by the id's last segment).
     static func backendExists(_ element: Value, _ backend: ConsumerPorts.Backend, in desired: Value) -> Bool {
         guard let id = element[path: backend.reference]?.stringValue, let name = id.split(separator: "/").last else { return false }

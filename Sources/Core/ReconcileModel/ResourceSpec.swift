@@ -63,10 +63,14 @@ public struct ResourceSpec: Sendable, Hashable, Codable {
 }
 
 /// Where, in a resource body, the ports consumers connect to live: `collection` is the path of an array of
-/// objects with a unique `name`, `port` the path of the port inside one element.
+/// objects, `port` the path of the port inside one element. Elements are told apart by their unique `name`
+/// (an Azure load-balancing rule), or, when `identity` is set, by the values at those paths (a GCP port-mapping
+/// NEG endpoint is the broker's `instance` and listener `port`; its `clientDestinationPort` is what consumers see).
 public struct ConsumerPorts: Sendable, Hashable, Codable {
     public var collection: [String]
     public var port: [String]
+    /// Paths inside an element that, together, say which backend it is; nil: the element's `name`.
+    public var identity: [[String]]?
     /// What an element forwards to, when the cloud allows only one element per backend (Azure refuses two
     /// load-balancing rules to the same pool, backend port and protocol without floating IP).
     public var backend: Backend?
@@ -85,10 +89,11 @@ public struct ConsumerPorts: Sendable, Hashable, Codable {
         }
     }
 
-    public init(collection: [String], port: [String], backend: Backend? = nil) {
+    public init(collection: [String], port: [String], backend: Backend? = nil, identity: [[String]]? = nil) {
         self.collection = collection
         self.port = port
         self.backend = backend
+        self.identity = identity
     }
 }
 

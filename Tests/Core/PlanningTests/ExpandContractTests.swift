@@ -138,6 +138,45 @@ import Testing
             desired: [repointed], observed: [T.seen(T.lb, azureLB([("rule1", 9093, "pool1")], pools: ["pool1"]))], inventory: [T.entry(T.lb)]))
         #expect(moved.transcript == ["expand azure.lb/lb manifest_changed", "update azure.lb/lb manifest_changed <- azure.lb/lb#expand"])
     }
+
+    // GCP port mapping: NEG endpoints have no names; a broker's endpoint is its (instance, port).
+    static let negPorts = ConsumerPorts(collection: ["networkEndpoints"], port: ["clientDestinationPort"], identity: [["instance"], ["port"]])
+
+    func neg(_ endpoints: [(String, Int)]) -> Value {
+        ["name": "kafka-neg", "networkEndpoints": .array(endpoints.map { instance, client in
+            ["instance": .string("projects/p/zones/z/instances/\(instance)"), "port": 39092, "clientDestinationPort": .int(client)]
+        })]
+    }
+
+    @Test("GCP: a broker's new client port is attached before the roll and its old one detached after it")
+    func gcpEndpointMoves() throws {
+        let b = brokers(advertising: 9200, observed: 9092)
+        let spec = ResourceSpec(address: T.lb, properties: neg([("b1", 9201), ("b2", 9202)]), disruption: .consumerVisible, consumerPorts: Self.negPorts)
+        let plan = Planner.plan(T.input(
+            desired: [spec] + b.desired, observed: [T.seen(T.lb, neg([("b1", 9093), ("b2", 9094)]))] + b.observed,
+            inventory: [T.entry(T.lb)] + [1, 2].map { T.entry(T.broker($0)) }))
+        #expect(plan.transcript.first == "expand azure.lb/lb manifest_changed")
+        #expect(plan.transcript.last == "update azure.lb/lb manifest_changed <- azure.lb/lb#expand, kafka.brokerConfig/2#restart_broker")
+        let expand = try #require(plan.changes.first)
+        #expect(expand.after == neg([("b1", 9201), ("b2", 9202), ("b1", 9093), ("b2", 9094)]))
+        #expect(plan.changes.last?.after == neg([("b1", 9201), ("b2", 9202)]))
+        #expect(plan.warnings.isEmpty)
+    }
+
+    @Test("GCP: an endpoint whose broker goes is detached at once; a port another broker takes moves with a warning")
+    func gcpEndpointRemovedAndTaken() {
+        let removed = ResourceSpec(address: T.lb, properties: neg([("b1", 9093)]), consumerPorts: Self.negPorts)
+        let plan = Planner.plan(T.input(
+            desired: [removed], observed: [T.seen(T.lb, neg([("b1", 9093), ("b2", 9094)]))], inventory: [T.entry(T.lb)]))
+        #expect(plan.transcript == ["update azure.lb/lb manifest_changed"])
+
+        let shifted = ResourceSpec(address: T.lb, properties: neg([("b1", 9094), ("b2", 9095)]), consumerPorts: Self.negPorts)
+        let moved = Planner.plan(T.input(
+            desired: [shifted], observed: [T.seen(T.lb, neg([("b1", 9093), ("b2", 9094)]))], inventory: [T.entry(T.lb)]))
+        #expect(moved.transcript == ["expand azure.lb/lb manifest_changed", "update azure.lb/lb manifest_changed <- azure.lb/lb#expand"])
+        #expect(moved.warnings.count == 1)
+        #expect(moved.warnings.first?.contains("port 9094 of projects/p/zones/z/instances/b2 39092 goes to another backend at once") == true)
+    }
 }
 
 private extension Value {
