@@ -59,8 +59,9 @@ struct GcpCommon {
         }
     }
 
-    /// Internal passthrough forwarding rule on all ports, and the published service.
-    func buildFrontend(backendService: String, into b: inout GraphBuilder) {
+    /// Internal passthrough forwarding rule on all ports, and the published service. `bootstrapPorts` are, per
+    /// exposure sharing the attachment, the ports a consumer bootstraps through (its facts in the plan and `verify`).
+    func buildFrontend(backendService: String, bootstrapPorts: [(exposure: String, ports: [Int])], into b: inout GraphBuilder) {
         let rulePath = paths.forwardingRule(exposure.forwardingRuleName)
         b.add(spec(GcpTypes.forwardingRule, exposure.forwardingRuleName, id: rulePath, [
             "name": .string(exposure.forwardingRuleName), "region": .string(exposure.region.value),
@@ -78,6 +79,8 @@ struct GcpCommon {
             "enableProxyProtocol": .bool(sa.enableProxyProtocol), "description": description,
         ], disruption: .consumerVisible, replaceOn: ["targetService"])
         attachment.consumerService = "service attachment"
+        attachment.consumerFacts = ["service attachment for the consumer (TiDB Cloud): \(paths.serviceAttachment(sa.name))"]
+            + bootstrapPorts.map { "bootstrap ports of exposure \($0.exposure): \($0.ports.map(String.init).joined(separator: ","))" }
         b.add(attachment, references: [rulePath, natPath])
     }
 
@@ -123,8 +126,11 @@ struct GcpPortMappingGraph {
             ], replaceOn: ["zone", "machineType", "disks", "networkInterfaces"]), references: [c.networkPath, c.paths.subnetwork(subnet)])
         }
         var endpoints: [Value] = []
+        var bootstrap: [(exposure: String, ports: [Int])] = []
         for e in [exposure] + attached {
             let ports = ExposurePorts.assign(e.common, cluster: cluster)
+            // Runbooks §9 #1: TiDB Cloud bootstraps through the advertised client ports (9093-9095), never 9092.
+            bootstrap.append((e.common.name.value, brokers.compactMap { ports[$0.nodeID.value] }))
             for (broker, path) in zip(brokers, instanceRefs) {
                 endpoints.append([
                     "instance": .string(path), "port": .int(e.common.listenerPort?.value ?? 0),
@@ -146,6 +152,6 @@ struct GcpPortMappingGraph {
             "protocol": "TCP", "network": .string(c.networkPath),
             "backends": [["group": .string(negPath), "balancingMode": "CONNECTION"]], "description": c.description,
         ], disruption: .consumerVisible, replaceOn: ["loadBalancingScheme"]), references: [negPath, c.networkPath])
-        c.buildFrontend(backendService: exposure.backendServiceName, into: &b)
+        c.buildFrontend(backendService: exposure.backendServiceName, bootstrapPorts: bootstrap, into: &b)
     }
 }

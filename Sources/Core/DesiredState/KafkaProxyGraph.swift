@@ -48,7 +48,8 @@ struct KafkaProxyGraph {
             "backends": [["group": .string(groupPath), "balancingMode": "CONNECTION"]], "description": c.description,
         ], disruption: .consumerVisible, replaceOn: ["loadBalancingScheme"]),
         references: [c.paths.instanceGroupManager(zone, proxy.groupName), hcPath, c.networkPath])
-        c.buildFrontend(backendService: exposure.backendServiceName, into: &b)
+        // The proxy's static ports (9092-9094 in the runbook) are what a consumer bootstraps through in this mode.
+        c.buildFrontend(backendService: exposure.backendServiceName, bootstrapPorts: [(exposure.common.name.value, staticPorts)], into: &b)
     }
 }
 

@@ -44,8 +44,7 @@ public enum Planner {
             problems: findings.sortedProblems,
             warnings: findings.warnings + unusedAllowances(input, findings: findings),
             isComplete: !findings.observationFailed && input.targets.isEmpty,
-            observations: input.observed.values.filter { !$0.notes.isEmpty && declared.contains($0.address) }
-                .sorted { $0.address < $1.address }.map { Plan.Observation(address: $0.address, notes: $0.notes) },
+            observations: Self.observations(input, declared: declared, specs: specs),
             inventoryRepairs: InventoryRepairs.of(input, specs: specs, removed: removed)
         )
         // Rule 12: restarts left to the operator, then each cluster's restarts in the order its roll would take.
@@ -58,6 +57,17 @@ public enum Planner {
 
     /// The clusters with more than one restart in `plan`, whose order is worth predicting (an input of the next
     /// planning, `PlanInput.restartOrders`).
+    /// The observed section: each declared resource's consumer facts (from the manifests) then what its provider
+    /// observed (notes), for every declared address that has either.
+    static func observations(_ input: PlanInput, declared: Set<ResourceAddress>, specs: [ResourceSpec]) -> [Plan.Observation] {
+        var facts: [ResourceAddress: [String]] = [:]
+        for spec in specs where !spec.consumerFacts.isEmpty { facts[spec.address, default: []] += spec.consumerFacts }
+        let addresses = Set(facts.keys).union(input.observed.values.filter { !$0.notes.isEmpty && declared.contains($0.address) }.map(\.address))
+        return addresses.sorted().map { address in
+            Plan.Observation(address: address, notes: (facts[address] ?? []) + (input.observed[address]?.notes ?? []))
+        }
+    }
+
     public static func clustersToOrder(_ plan: Plan) -> [String: [Change]] {
         Dictionary(grouping: plan.changes.filter { $0.action == .restartBroker }, by: \.address.cluster).filter { $0.value.count > 1 }
     }

@@ -32,6 +32,10 @@ public struct ResourceSpec: Sendable, Hashable, Codable {
     /// to what its exposure kind calls it: `reconcile verify` reads every such resource, whatever the cloud, and
     /// shows what its provider observed (an alias, the endpoint connections).
     public var consumerService: String?
+    /// What a consumer needs that the manifests alone decide (the path of a service attachment to give TiDB Cloud,
+    /// the bootstrap ports derived from the advertised ones): shown with what the provider observed, in the plan's
+    /// observed section and by `verify`.
+    public var consumerFacts: [String] = []
 
     public init(
         address: ResourceAddress,

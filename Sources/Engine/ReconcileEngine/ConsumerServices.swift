@@ -42,7 +42,7 @@ public enum ConsumerServices {
                                  problem: "does not exist; run `reconcile` to create it")
                 }
                 if let error = seen.error { return unreadable(spec, error) }
-                return .init(kind: spec.consumerService, address: spec.address.description, notes: seen.notes)
+                return .init(kind: spec.consumerService, address: spec.address.description, notes: spec.consumerFacts + seen.notes)
             }
         }
         return out

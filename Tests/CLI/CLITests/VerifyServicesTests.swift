@@ -37,7 +37,14 @@ struct VerifyServicesTests {
         let address = ResourceAddress(cluster: "tidb-kafka-gcp", type: "gcp.serviceAttachment", name: "kafka-psc")
         attachments.put(ObservedResource(address: address, properties: [:], notes: ["connection tidb: ACCEPTED"]))
         let present = await Self.verify(manifests, registry)
-        #expect(present.contains("service attachment tidb-kafka-gcp/gcp.serviceAttachment/kafka-psc\n  connection tidb: ACCEPTED"), "\(present)")
+        // What the manifests decide (the path to give TiDB Cloud, the bootstrap ports from the advertised ones, never
+        // 9092: runbooks §9 #1), then what the provider observed.
+        #expect(present.contains("""
+            service attachment tidb-kafka-gcp/gcp.serviceAttachment/kafka-psc
+              service attachment for the consumer (TiDB Cloud): projects/my-kafka-project/regions/us-west1/serviceAttachments/kafka-psc
+              bootstrap ports of exposure tidb-us-west1: 9093,9094,9095
+              connection tidb: ACCEPTED
+            """), "\(present)")
     }
 
     @Test("Without a provider for the family the service is noted as not checked, never a guess")
