@@ -1,0 +1,90 @@
+# Shared by the sandbox scenarios (sourced, never run): building, narration, the simulated brokers, the emulator
+# and clean-up. A scenario sets `private` (the seed's broker addresses), `local` (where their simulators listen),
+# `products` (besides reconcile and kafka-broker-sim), then calls `sandbox_begin`.
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
+
+# Sets up, builds the products and creates the sandbox directory; installs the clean-up trap.
+sandbox_begin() {
+    scripts/setup.sh
+    configuration=${SANDBOX_CONFIGURATION:-release}   # CI reuses the test build with debug
+    for product in reconcile kafka-broker-sim "${products[@]}"; do swift build -c "$configuration" --product "$product"; done
+    bindir=$(swift build -c "$configuration" --show-bin-path)
+    reconcile=$bindir/reconcile
+    sim=$bindir/kafka-broker-sim
+    ctl=$PWD/scripts/kafka-sim-ctl
+    sandbox=$(mktemp -d /tmp/reconcile-sandbox.XXXXXX)
+    emulator_pid=
+    trap sandbox_end EXIT
+}
+
+sandbox_end() {
+    for ip in "${private[@]}"; do
+        [ -f "$sandbox/hosts/$ip/config/server.properties" ] && \
+            (cd "$sandbox/hosts/$ip" && HOME=$PWD "$ctl" stop --config "$PWD/config/server.properties" >/dev/null 2>&1) || true
+    done
+    [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null || true
+    rm -rf "$sandbox"
+}
+
+# start_emulator NAME ARGS...: runs the emulator product NAME on an ephemeral loopback port and sets
+# `emulator_port`; its output goes to $sandbox/NAME.out, its request log to $sandbox/NAME-requests.jsonl.
+start_emulator() {
+    local name=$1; shift
+    "$bindir/$name" --listen 127.0.0.1:0 --port-file "$sandbox/$name.port" --log "$sandbox/$name-requests.jsonl" "$@" \
+        >"$sandbox/$name.out" 2>&1 &
+    emulator_pid=$!
+    for _ in $(seq 200); do [ -s "$sandbox/$name.port" ] && grep -q . "$sandbox/$name.out" 2>/dev/null && break; sleep 0.05; done
+    emulator_port=$(cat "$sandbox/$name.port")
+    cat "$sandbox/$name.out"
+}
+
+# start_brokers LOG_DIRS: three KRaft broker simulators as the runbook leaves them before the EXTERNAL listener,
+# broker i at ${private[i]} (listening on ${local[i]}); host H's files are the directory hosts/H.
+start_brokers() {
+    local log_dirs=$1 voters="1@${private[0]}:29092,2@${private[1]}:29092,3@${private[2]}:29092" i ip home
+    for i in 0 1 2; do
+        ip=${private[$i]}; home=$sandbox/hosts/$ip; mkdir -p "$home/config"
+        cat >"$home/config/server.properties" <<PROPS
+# broker $((i+1)): the seed's file before the EXTERNAL listener
+process.roles=broker,controller
+node.id=$((i+1))
+controller.quorum.voters=$voters
+listeners=INTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:29092
+inter.broker.listener.name=INTERNAL
+advertised.listeners=INTERNAL://$ip:9092
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL
+log.dirs=$log_dirs
+
+# sandbox only: the broker simulator's settings
+simulator.cluster.dir=$sandbox/cluster
+simulator.bind.host=${local[$i]}
+simulator.topics=test-topic:3:3
+simulator.fenced.ms=700
+simulator.catchup.ms=700
+PROPS
+        (cd "$home" && HOME=$home "$ctl" start --config "$home/config/server.properties" --bin "$sim")
+    done
+}
+
+# The cluster manifest's lines that make the sandbox's brokers restartable by the simulator's control script.
+restart_yaml() {
+    cat <<YAML
+  configPath: config/server.properties
+  restart:
+    command: [$ctl, restart, --config, config/server.properties, --bin, $sim]
+    timeoutSeconds: 60
+  health: {brokerReadyTimeoutSeconds: 60, pollIntervalMilliseconds: 100}
+YAML
+}
+
+# --resolve flags: every broker's private address (ports 9092 and LISTEN_PORT) to its stand-in on this machine.
+resolve_brokers() {
+    local listen_port=$1 i port
+    resolve=()
+    for i in 0 1 2; do
+        for port in 9092 "$listen_port"; do resolve+=(--resolve "${private[$i]}:$port=${local[$i]}:$port"); done
+    done
+}
