@@ -7,7 +7,7 @@ public import ProviderAPI
 /// Contract: no `scope` is sent (as google-auth does when a client library passes only its default scopes):
 /// the refreshed token carries the scopes granted at login, which for gcloud include `cloud-platform`. The
 /// client secret and the refresh token are sent only in the form body, only to an https (or loopback)
-/// `token_uri`, and never appear in errors or in this value's descriptions. No caching (see ``GcpTokenCache``).
+/// `token_uri`, and never appear in errors or in this value's descriptions. No caching (see ``TokenCache``).
 public struct AuthorizedUserCredential: GcpCredential {
     public let name: String
     public let clientID: String

@@ -16,7 +16,7 @@ public import ProviderAPI
 /// Contract: STS and impersonation URLs must be https (or loopback http); a subject-token URL may be plain http
 /// (it is usually a metadata endpoint on the machine itself). Every failure is ``GcpCredentialError/Kind/failed``
 /// naming the file, URL or endpoint; the subject token and the STS token never appear in errors or in this
-/// value's descriptions. No caching (see ``GcpTokenCache``).
+/// value's descriptions. No caching (see ``TokenCache``).
 public struct ExternalAccountCredential: GcpCredential {
     public enum SubjectTokenFormat: Sendable, Hashable {
         case text

@@ -6,7 +6,7 @@ public import ProviderAPI
 /// Contract: `token(for:)` takes one scope or several separated by spaces (e.g.
 /// `https://www.googleapis.com/auth/cloud-platform`); it throws ``GcpCredentialError`` or, when the task is
 /// cancelled, `HTTPTransportError.cancelled` / `CancellationError`. Credentials do not cache: wrap the one
-/// handed to API clients in a ``GcpTokenCache``.
+/// handed to API clients in a ``TokenCache``.
 public protocol GcpCredential: AccessTokenProvider {
     /// A stable name for messages, e.g. `MetadataServerCredential`.
     var name: String { get }

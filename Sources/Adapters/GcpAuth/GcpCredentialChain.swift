@@ -12,7 +12,7 @@ import Synchronization
 ///   silently replaced by the VM's identity.
 /// - When nothing yields a token, one ``GcpCredentialChainError`` lists every credential of the chain: those
 ///   tried with their reasons (never a secret), then those not tried after a failure.
-/// - Cancellation is rethrown at once. No caching: wrap the chain in a ``GcpTokenCache``.
+/// - Cancellation is rethrown at once. No caching: wrap the chain in a ``TokenCache``.
 public final class GcpCredentialChain: AccessTokenProvider {
     public let credentials: [any GcpCredential]
     private let winner = Mutex<(any GcpCredential)?>(nil)

@@ -17,7 +17,7 @@ import _CryptoExtras
 /// unreadable key is ``GcpCredentialError/Kind/failed`` naming the credential, never showing the key. The
 /// key, the assertions and the tokens never appear in errors or in this value's descriptions. Signing is
 /// RSASSA-PKCS1-v1_5 over SHA-256 (swift-crypto); base64url without padding. No caching: a self-signed JWT
-/// is minted on every call, so wrap the credential in a ``GcpTokenCache``, which re-mints it 5 minutes
+/// is minted on every call, so wrap the credential in a ``TokenCache``, which re-mints it 5 minutes
 /// before its `exp`.
 public struct ServiceAccountCredential: GcpCredential {
     public enum Mode: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import AzureAuth
+import CloudHTTP
 import Foundation
 import ProviderAPI
 import Synchronization

@@ -102,7 +102,7 @@ struct SecretsTests {
             path: try writeJSON(serviceAccountFile(), to: directory), source: "test",
             serviceAccountMode: .selfSignedJWT(audience: "https://compute.googleapis.com/"), transport: CurlTransport())
         let jwt = try await signer.token(for: "s").token
-        let cache = GcpTokenCache(wrapping: signer)
+        let cache = TokenCache(wrapping: signer)
         _ = try await cache.token(for: "s")
         let text = visible(signer, cache)
         for secret in [jwt] + keyMaterial {

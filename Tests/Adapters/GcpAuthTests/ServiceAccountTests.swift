@@ -233,7 +233,7 @@ struct ServiceAccountTests {
             path: try writeJSON(serviceAccountFile(), to: directory), source: "test",
             serviceAccountMode: .selfSignedJWT(audience: "https://compute.googleapis.com/"), transport: CurlTransport(),
             now: clock.closure)
-        let cache = GcpTokenCache(wrapping: credential, now: clock.closure)
+        let cache = TokenCache(wrapping: credential, now: clock.closure)
         let first = try await cache.token(for: "s")
         clock.advance(by: 3600 - 301)
         #expect(try await cache.token(for: "s") == first)

@@ -1,7 +1,7 @@
 public import Foundation
 public import ProviderAPI
 
-/// Caches the tokens of any ``AccessTokenProvider`` per scope.
+/// Caches the tokens of any ``AccessTokenProvider`` per scope: Azure's credential chain and GCP's alike.
 ///
 /// Contract:
 /// - A cached token is returned while more than its refresh margin remains: 5 minutes, or half
@@ -12,7 +12,8 @@ public import ProviderAPI
 ///   stops waiting at once (`CancellationError`); the fetch itself is cancelled only when no caller
 ///   is left waiting for it.
 /// - Time comes from the injected `now`.
-public actor TokenCache: AccessTokenProvider {
+/// - Reflection (`dump`, `Mirror`) shows the provider only, never the cached tokens.
+public actor TokenCache: AccessTokenProvider, CustomReflectable {
     private struct Entry {
         var token: AccessToken
         var fetchedAt: Date
@@ -60,6 +61,10 @@ public actor TokenCache: AccessTokenProvider {
         } onCancel: {
             Task { await self.abandon(scope: scope, waiter: waiterID) }
         }
+    }
+
+    public nonisolated var customMirror: Mirror {
+        Mirror(self, children: ["provider": provider], displayStyle: .class)
     }
 
     /// Drops every cached token (the next call fetches).

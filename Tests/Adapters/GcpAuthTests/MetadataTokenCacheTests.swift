@@ -1,3 +1,4 @@
+import CloudHTTP
 import CurlTransport
 import Foundation
 import GcpAuth
@@ -6,18 +7,18 @@ import TestSupport
 import Testing
 
 /// The cache over a real credential: the metadata server's tokens, numbered by the scripted server, on a manual clock.
-@Suite("GcpTokenCache over the metadata server", .timeLimit(.minutes(1)))
-struct GcpTokenCacheTests {
+@Suite("TokenCache over the metadata server", .timeLimit(.minutes(1)))
+struct TokenCacheTests {
     private func tokens(_ count: Int, expiresIn: Int, delayMs: Int? = nil) -> [Reply] {
         (1...count).map {
             with(Reply.metadata(#"{"access_token":"vm-\#($0)","expires_in":\#(expiresIn)}"#)) { $0.delayMs = delayMs }
         }
     }
 
-    private func cache(_ server: ScriptedServer, _ clock: ManualClock) -> GcpTokenCache {
+    private func cache(_ server: ScriptedServer, _ clock: ManualClock) -> TokenCache {
         let credential = MetadataServerCredential(
             host: server.hostAndPort, transport: CurlTransport(), now: clock.closure, sleep: { _ in })
-        return GcpTokenCache(wrapping: credential, now: clock.closure)
+        return TokenCache(wrapping: credential, now: clock.closure)
     }
 
     @Test func hourLongTokensAreRefreshedFiveMinutesBeforeExpiry() async throws {
