@@ -93,7 +93,7 @@ struct ObserveTests {
         #expect(error.message.contains("cannot get an Azure access token") && transport.requests.isEmpty)
     }
 
-    /// The wall time this buys is measured by `Benchmarks/arm-dry-run` (performance targets live in benchmarks).
+    /// The wall time this buys is measured by `Benchmarks/cloud-dry-run` (performance targets live in benchmarks).
     @Test("Observation runs concurrently: the whole seed is in flight at once")
     func concurrent() async throws {
         // Each answer takes 500 ms, so a loaded CI machine starting the 11 requests still has them all in flight.
