@@ -63,26 +63,10 @@ enum ArmRequestCheck {
         return try execute(python(), [script] + withSpecs)
     }
 
-    /// Runs the venv python with `arguments`, reading stdout here and stderr on another thread.
+    /// Runs the venv python with `arguments`.
     static func execute(_ executable: String, _ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stderr = Collected()
-        let reader = Thread {
-            stderr.finish(err.fileHandleForReading.readDataToEndOfFile())
-        }
-        reader.start()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr.wait(), as: UTF8.self))
+        let run = try PythonScript.execute(executable, arguments)
+        return Run(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     /// Writes `body` (JSON) to a fresh temporary file and returns its path.
@@ -92,26 +76,6 @@ enum ArmRequestCheck {
         let file = directory.appendingPathComponent(name)
         try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]).write(to: file)
         return file.path
-    }
-}
-
-/// Bytes one thread produces and another awaits.
-final class Collected: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var data: Data?
-
-    func finish(_ value: Data) {
-        condition.lock()
-        data = value
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func wait() -> Data {
-        condition.lock()
-        defer { condition.unlock() }
-        while data == nil { condition.wait() }
-        return data ?? Data()
     }
 }
 
