@@ -117,7 +117,8 @@ let package = Package(
         .target(
             name: "ComputeEmulator",
             dependencies: [
-                "TCPForwarding",
+                // The ARM emulator's HTTP server, JSON, request log and fault plan, shared at `package` access.
+                "ArmEmulator", "TCPForwarding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -125,7 +126,7 @@ let package = Package(
             ],
             path: "Sources/Sandbox/ComputeEmulator", swiftSettings: upcoming
         ),
-        .executableTarget(name: "compute-emulator", dependencies: ["ComputeEmulator"], path: "Sources/Sandbox/compute-emulator", swiftSettings: upcoming),
+        .executableTarget(name: "compute-emulator", dependencies: ["ComputeEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/Sandbox/compute-emulator", swiftSettings: upcoming),
         // The broker simulator of the sandbox and the tests: its own codec, never KafkaProtocol's.
         .target(
             name: "KafkaSimulator",

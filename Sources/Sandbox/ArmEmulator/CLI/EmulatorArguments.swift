@@ -78,16 +78,16 @@ public struct EmulatorArguments: ParsableCommand {
 }
 
 /// `HOST:PORT` (`[::1]:PORT` too; an empty host is 127.0.0.1).
-struct ListenAddress: ExpressibleByArgument, Sendable {
-    var host: String
-    var port: Int
+package struct ListenAddress: ExpressibleByArgument, Sendable {
+    package var host: String
+    package var port: Int
 
-    init(host: String, port: Int) {
+    package init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 
-    init?(argument: String) {
+    package init?(argument: String) {
         guard let colon = argument.lastIndex(of: ":"), let port = Int(argument[argument.index(after: colon)...]),
             (0...65535).contains(port)
         else { return nil }
@@ -98,11 +98,11 @@ struct ListenAddress: ExpressibleByArgument, Sendable {
 }
 
 /// `KEY=VALUE`, both non-empty.
-struct KeyValue: ExpressibleByArgument, Sendable {
-    var key: String
-    var value: String
+package struct KeyValue: ExpressibleByArgument, Sendable {
+    package var key: String
+    package var value: String
 
-    init?(argument: String) {
+    package init?(argument: String) {
         guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else { return nil }
         let rest = String(argument[argument.index(after: equals)...])
         guard !rest.isEmpty else { return nil }
@@ -112,10 +112,10 @@ struct KeyValue: ExpressibleByArgument, Sendable {
 }
 
 /// A whole number, zero or more.
-struct NonNegative: ExpressibleByArgument, Sendable {
-    var value: Int
+package struct NonNegative: ExpressibleByArgument, Sendable {
+    package var value: Int
 
-    init?(argument: String) {
+    package init?(argument: String) {
         guard let n = Int(argument), n >= 0 else { return nil }
         value = n
     }

@@ -86,7 +86,7 @@ public struct FaultRule: Sendable, Codable, Equatable {
 
 extension FaultPlan {
     /// Takes the first applicable rule for a request, decrementing its count.
-    mutating func take(method: String, path: String) -> FaultRule? {
+    package mutating func take(method: String, path: String) -> FaultRule? {
         guard let index = rules.firstIndex(where: { $0.matches(method: method, path: path) }) else { return nil }
         rules[index].count -= 1
         return rules[index]

@@ -1,33 +1,40 @@
 /// What the application answers to one request.
-enum HTTPOutcome: Sendable {
+package enum HTTPOutcome: Sendable {
     case respond(HTTPResponse)
     /// Close the connection without any response (reset), as a failing network would.
     case drop
 }
 
 /// One HTTP request as the emulator sees it (the server converts it from the wire; see ``HTTPServer``).
-struct HTTPRequest: Sendable {
-    var method: String
+package struct HTTPRequest: Sendable {
+    package var method: String
     /// The request target as sent: path plus `?query`.
-    var target: String
+    package var target: String
     /// Header names lowercased; repeated headers joined with ", ".
-    var headers: [String: String]
-    var body: [UInt8]
+    package var headers: [String: String]
+    package var body: [UInt8]
+
+    package init(method: String, target: String, headers: [String: String], body: [UInt8]) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+    }
 
     /// The percent-decoded path, without the query.
-    var path: String {
+    package var path: String {
         let raw = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         return FormEncoding.percentDecode(raw)
     }
 
     /// The raw query string (after `?`, possibly empty).
-    var rawQuery: String {
+    package var rawQuery: String {
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         return parts.count > 1 ? String(parts[1]) : ""
     }
 
     /// Query parameters, names lowercased (ARM treats them case-insensitively), values decoded; the first wins.
-    var query: [String: String] {
+    package var query: [String: String] {
         var result: [String: String] = [:]
         for (name, value) in FormEncoding.decode(rawQuery) where result[name.lowercased()] == nil {
             result[name.lowercased()] = value
@@ -35,22 +42,22 @@ struct HTTPRequest: Sendable {
         return result
     }
 
-    func header(_ name: String) -> String? { headers[name.lowercased()] }
+    package func header(_ name: String) -> String? { headers[name.lowercased()] }
 }
 
 /// One HTTP response; the server adds `Content-Length` (and `Connection: close` when the client asked for it).
-struct HTTPResponse: Sendable {
-    var status: Int
-    var headers: [(String, String)] = []
-    var body: [UInt8] = []
+package struct HTTPResponse: Sendable {
+    package var status: Int
+    package var headers: [(String, String)] = []
+    package var body: [UInt8] = []
 
-    init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+    package init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
-    static func json(_ status: Int, _ value: JSON, headers: [(String, String)] = []) -> HTTPResponse {
+    package static func json(_ status: Int, _ value: JSON, headers: [(String, String)] = []) -> HTTPResponse {
         HTTPResponse(
             status: status, headers: [("Content-Type", "application/json; charset=utf-8")] + headers, body: value.bytes)
     }
@@ -59,7 +66,7 @@ struct HTTPResponse: Sendable {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
     }
 
-    mutating func setHeader(_ name: String, _ value: String) {
+    package mutating func setHeader(_ name: String, _ value: String) {
         headers.removeAll { $0.0.lowercased() == name.lowercased() }
         headers.append((name, value))
     }

@@ -20,16 +20,16 @@ public struct SocketError: Error, Sendable, CustomStringConvertible {
 ///
 /// ``start(host:port:handler:)`` returns once the listener is bound (port 0: an ephemeral one, see ``port``).
 /// ``stop()`` closes the listener and ends every connection (an answer in progress is finished first).
-final class HTTPServer: Sendable {
+package final class HTTPServer: Sendable {
     static let maxHeaderBytes = 64 * 1024
     static let maxBodyBytes = 32 * 1024 * 1024
     /// How long ``stop()`` lets busy connections finish their answers before it closes them.
     static let stopGraceSeconds = 2
 
-    typealias Handler = @Sendable (HTTPRequest) -> HTTPOutcome
+    package typealias Handler = @Sendable (HTTPRequest) -> HTTPOutcome
 
     /// The bound port.
-    let port: Int
+    package let port: Int
     private let listener: any Channel
     private let connections: Connections
     private let finished: DispatchSemaphore
@@ -42,7 +42,7 @@ final class HTTPServer: Sendable {
     }
 
     /// Binds `host:port` and serves `handler` until ``stop()``; returns once listening, throws if it cannot bind.
-    static func start(host: String, port: Int, handler: @escaping Handler) throws(SocketError) -> HTTPServer {
+    package static func start(host: String, port: Int, handler: @escaping Handler) throws(SocketError) -> HTTPServer {
         // Hummingbird was chosen so that the coming Compute emulator and the `reconcile serve` service API share
         // one HTTP server library with this emulator.
         var logger = Logger(label: "arm-emulator.http") { StreamLogHandler.standardError(label: $0) }
@@ -92,7 +92,7 @@ final class HTTPServer: Sendable {
     /// This is Hummingbird's graceful shutdown done from here: its own (through the service group) would start an
     /// unstructured task on the cooperative pool, which a synchronous caller may be holding, and cancelling the
     /// application's task instead logs the cancellation as an error.
-    func stop() {
+    package func stop() {
         listener.close(promise: nil)
         try? listener.closeFuture.wait()
         connections.end(force: false)

@@ -18,6 +18,22 @@ public struct LoggedRequest: Sendable, Codable, Equatable {
     /// The fault action applied (``FaultRule/Action`` raw value), if any.
     public var fault: String?
     public var body: JSON?
+
+    package init(
+        seq: Int, method: String, path: String, query: String, apiVersion: String?, status: Int, requestID: String, durationMs: Int,
+        fault: String?, body: JSON?
+    ) {
+        self.seq = seq
+        self.method = method
+        self.path = path
+        self.query = query
+        self.apiVersion = apiVersion
+        self.status = status
+        self.requestID = requestID
+        self.durationMs = durationMs
+        self.fault = fault
+        self.body = body
+    }
 }
 
 extension JSON: Codable {
@@ -54,7 +70,7 @@ extension JSON: Codable {
 
 extension LoggedRequest {
     /// The record as a JSON value (what one log line holds).
-    var json: JSON {
+    package var json: JSON {
         var object: JSON = [
             "seq": .number(Double(seq)), "method": .string(method), "path": .string(path), "query": .string(query),
             "apiVersion": apiVersion.map(JSON.string) ?? .null, "status": .number(Double(status)),

@@ -5,12 +5,12 @@ import Synchronization
 #endif
 
 /// The request log: kept in memory and, when a path is configured, appended as JSON lines.
-final class RequestLog: Sendable {
+package final class RequestLog: Sendable {
     private let entries = Mutex<[LoggedRequest]>([])
     private let fd: Int32?
 
     /// Opens (creating, appending) `path`; throws when it cannot be opened.
-    init(path: String?) throws(SocketError) {
+    package init(path: String?) throws(SocketError) {
         if let path {
             let opened = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
             guard opened >= 0 else {
@@ -27,7 +27,7 @@ final class RequestLog: Sendable {
     }
 
     /// Records one request, assigning its sequence number.
-    func append(_ make: (Int) -> LoggedRequest) {
+    package func append(_ make: (Int) -> LoggedRequest) {
         entries.withLock { list in
             let entry = make(list.count + 1)
             list.append(entry)
@@ -46,7 +46,7 @@ final class RequestLog: Sendable {
         }
     }
 
-    var all: [LoggedRequest] { entries.withLock { $0 } }
+    package var all: [LoggedRequest] { entries.withLock { $0 } }
 
-    func clear() { entries.withLock { $0.removeAll() } }
+    package func clear() { entries.withLock { $0.removeAll() } }
 }
