@@ -21,4 +21,8 @@ swift test --skip-build --parallel --skip "$hosts"
 SANDBOX_CONFIGURATION=debug scripts/sandbox.sh >sandbox.log 2>&1 || { tail -40 sandbox.log >&2; echo "test: the sandbox failed (log: sandbox.log)" >&2; exit 1; }
 grep -q "All brokers match the manifests." sandbox.log && grep -q "Sandbox finished" sandbox.log || { echo "test: the sandbox did not finish" >&2; exit 1; }
 echo "sandbox: passed (log: sandbox.log)"
+SANDBOX_CONFIGURATION=debug scripts/sandbox.sh gcp-port-mapping >sandbox-gcp.log 2>&1 || { tail -40 sandbox-gcp.log >&2; echo "test: the GCP sandbox failed (log: sandbox-gcp.log)" >&2; exit 1; }
+grep -q "All brokers match the manifests." sandbox-gcp.log && grep -q "No changes. The real world matches the manifests." sandbox-gcp.log \
+    && grep -q "Sandbox finished" sandbox-gcp.log || { echo "test: the GCP sandbox did not finish" >&2; exit 1; }
+echo "sandbox gcp-port-mapping: passed (log: sandbox-gcp.log)"
 swift test --skip-build --no-parallel --filter "$hosts"

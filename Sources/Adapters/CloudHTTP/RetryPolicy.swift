@@ -8,8 +8,9 @@ public import ProviderAPI
 ///   DELETE and OPTIONS; a caller opts a POST or PATCH in (e.g. an OAuth token POST, which is safe
 ///   to repeat) with ``markingIdempotent(_:)``. The mechanism is a closure, never a request header,
 ///   so nothing extra goes on the wire.
-/// - A response is retryable when its status is in ``retryableStatuses``, or when it is a 429 or a
-///   5xx carrying `Retry-After`.
+/// - A response is retryable when its status is in ``retryableStatuses``, when it is a 429 or a
+///   5xx carrying `Retry-After`, or when a cloud's own rule says so (``retryingResponses(_:)``: Compute's
+///   403 `rateLimitExceeded`).
 /// - Transport failures (``HTTPTransportError/connectFailed(_:)`` and
 ///   ``HTTPTransportError/timedOut(_:)``) are retryable when ``retriesTransportFailures`` is set;
 ///   ``HTTPTransportError/cancelled`` never is.
@@ -32,6 +33,8 @@ public struct RetryPolicy: Sendable {
     public var retriesTransportFailures: Bool
     /// Whether retrying `request` is safe. See ``markingIdempotent(_:)``.
     public var isIdempotent: @Sendable (HTTPRequest) -> Bool
+    /// Other responses a cloud asks to be retried (see ``retryingResponses(_:)``).
+    public var isRetryableResponse: @Sendable (HTTPResponse) -> Bool = { _ in false }
 
     /// Methods that are idempotent by definition (RFC 9110 §9.2.2, minus TRACE).
     public static let idempotentMethods: Set<String> = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]
@@ -65,9 +68,17 @@ public struct RetryPolicy: Sendable {
         return copy
     }
 
+    /// A copy that also retries responses matching `predicate` (e.g. Compute's 403 with reason `rateLimitExceeded`).
+    public func retryingResponses(_ predicate: @escaping @Sendable (HTTPResponse) -> Bool) -> RetryPolicy {
+        var copy = self
+        let previous = isRetryableResponse
+        copy.isRetryableResponse = { previous($0) || predicate($0) }
+        return copy
+    }
+
     /// Whether `response` asks to be retried (ignoring idempotency and the attempt count).
     public func isRetryable(_ response: HTTPResponse) -> Bool {
-        if retryableStatuses.contains(response.status) { return true }
+        if retryableStatuses.contains(response.status) || isRetryableResponse(response) { return true }
         let throttledOrServerError = response.status == 429 || (500...599).contains(response.status)
         return throttledOrServerError && response.header("Retry-After") != nil
     }

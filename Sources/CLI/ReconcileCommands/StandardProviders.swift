@@ -5,6 +5,7 @@ public import Manifests
 public import ProviderAPI
 import ReconcileModel
 import AzureCloud
+import GcpCloud
 import SSHTransport
 public import KafkaRolling
 public import KafkaClient
@@ -15,8 +16,8 @@ import RollingRestart
 /// A resource type with no provider cannot be observed: the plan says so per address and refuses to apply,
 /// instead of guessing. The ARM provider is built on first need (an Azure exposure declared, or Azure resources
 /// still in an inventory after their exposure left the manifests) and kept for the registry's life, with its
-/// libcurl pool and token cache; the broker provider is built for each pass from its manifests. The GCP Compute
-/// provider plugs in here, as one more `ProviderFamily`, when it is built.
+/// libcurl pool and token cache; the GCP Compute provider likewise; the broker provider is built for each pass from its
+/// manifests.
 public enum StandardProviders {
     /// The registry of a CLI run or a service, reaching brokers through `remote`.
     public static func registry(
@@ -31,6 +32,7 @@ public enum StandardProviders {
             ProviderFamily("azure", lifetime: .reconciler) { _ in
                 AzureCloud.provider(environment: environment, log: httpLog)
             },
+            ProviderFamily("gcp", lifetime: .reconciler) { _ in GcpCloud.provider(environment: environment, log: httpLog) },
         ])
     }
 

@@ -87,7 +87,7 @@ enum Collection {
     /// Body fields that name other resources; stored as relative paths, served as full URLs.
     static let referenceKeys: Set<String> = [
         "network", "subnetwork", "backendService", "targetService", "target", "group", "instance", "natSubnets", "healthChecks",
-        "instanceTemplate", "machineType", "region", "zone", "endpoint", "consumerNetwork",
+        "instanceTemplate", "machineType", "region", "zone", "endpoint", "consumerNetwork", "source",
     ]
 
     /// Fields only the server sets (rejected or ignored in requests, as Compute ignores most of them).

@@ -93,6 +93,18 @@ extension Transaction {
             nics[index] = nic
         }
         body["networkInterfaces"] = .array(nics)
+        // As Compute: the boot disk is created from `initializeParams` (creation-only) and the instance shows the
+        // attached disk.
+        if case .zone(let zone) = path.scope {
+            body["disks"] = .array((body["disks"]?.arrayValue ?? []).enumerated().map { index, disk in
+                let name = index == 0 ? path.name ?? "disk" : "\(path.name ?? "disk")-\(index)"
+                return [
+                    "boot": disk["boot"] ?? false, "autoDelete": disk["autoDelete"] ?? false, "index": .number(Double(index)),
+                    "deviceName": .string(name), "type": "PERSISTENT", "mode": "READ_WRITE",
+                    "source": .string("projects/\(path.project)/zones/\(zone)/disks/\(name)"),
+                ]
+            })
+        }
         body["status"] = "RUNNING"
     }
 

@@ -1,2 +1,0 @@
-/// Placeholder: the Compute provider lands here (issue 11).
-enum ComputeProviderPlaceholder {}

@@ -1,0 +1,92 @@
+public import ReconcileModel
+
+/// The `gcp.*` types this provider handles, and what Compute lets change in place for each.
+public enum ComputeKind: String, CaseIterable, Sendable {
+    case network = "gcp.network"
+    case subnetwork = "gcp.subnetwork"
+    case firewall = "gcp.firewall"
+    case instance = "gcp.instance"
+    case networkEndpointGroup = "gcp.networkEndpointGroup"
+    case backendService = "gcp.backendService"
+    case healthCheck = "gcp.healthCheck"
+    case forwardingRule = "gcp.forwardingRule"
+    case serviceAttachment = "gcp.serviceAttachment"
+
+    /// How an in-place change is made.
+    enum Update {
+        /// JSON merge-patch of the whole desired body (firewalls, health checks).
+        case patch
+        /// The same, with the current `fingerprint` (backend services, service attachments; 412 when stale).
+        case fingerprintedPatch
+        /// Only these fields, by PATCH with the fingerprint (subnetworks: `description`).
+        case fields(Set<String>)
+        /// Only `labels`, through `setLabels` with `labelFingerprint` (instances, forwarding rules).
+        case labels
+        /// Only the endpoints, by attach then detach (NEGs).
+        case endpoints
+        /// Nothing (networks: Compute patches only `routingConfig`, which the reconciler does not manage).
+        case none
+    }
+
+    var update: Update {
+        switch self {
+        case .firewall, .healthCheck: .patch
+        case .backendService, .serviceAttachment: .fingerprintedPatch
+        case .subnetwork: .fields(["description"])
+        case .instance, .forwardingRule: .labels
+        case .networkEndpointGroup: .endpoints
+        case .network: .none
+        }
+    }
+
+    /// Desired fields the API does not take in a request body (output-only there, or sent another way).
+    var notInBody: Set<String> {
+        switch self {
+        case .forwardingRule, .serviceAttachment, .backendService, .healthCheck: ["region"]
+        case .networkEndpointGroup: ["region", "networkEndpoints"]
+        case .instance: ["zone"]
+        case .network, .subnetwork, .firewall: []
+        }
+    }
+
+    /// Whether the type carries labels (else ownership is in its description).
+    var hasLabels: Bool { self == .instance || self == .forwardingRule }
+
+    /// The request body for `desired`.
+    func body(_ desired: Value) -> Value {
+        guard case .object(var members) = desired else { return desired }
+        for key in notInBody { members[key] = nil }
+        return .object(members)
+    }
+
+    /// The collection of a Compute path (`projects/p/regions/r/forwardingRules/f/...` -> `forwardingRules`).
+    static func collection(ofPath path: String) -> String? {
+        let parts = ComputeClient.relative(path).split(separator: "?").first?.split(separator: "/").map(String.init) ?? []
+        guard parts.count >= 4, parts[0] == "projects" else { return nil }
+        let index = parts[2] == "global" ? 3 : 4
+        return index < parts.count ? parts[index] : nil
+    }
+
+    /// The collection path (`.../forwardingRules`) of a resource path.
+    static func collectionPath(of path: String) -> String {
+        String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+    }
+}
+
+/// Ownership marks (see `DesiredState.Ownership`): labels where the type has them, else the description.
+enum OwnershipMarks {
+    static let managedByKey = "managed-by"
+    static let managedByValue = "kafka-private-link-reconciler"
+    static let clusterKey = "reconcile-kafka-cluster"
+
+    static func isOurs(_ body: Value, cluster: String) -> Bool {
+        if let labels = body["labels"], labels[managedByKey]?.stringValue == managedByValue,
+            labels[clusterKey]?.stringValue == String(cluster.lowercased().prefix(63))
+        {
+            return true
+        }
+        let description = body["description"]?.stringValue ?? ""
+        return description.hasPrefix("\(managedByKey)=\(managedByValue) cluster=\(cluster) ")
+            || description == "\(managedByKey)=\(managedByValue) cluster=\(cluster)"
+    }
+}
