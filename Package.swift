@@ -230,7 +230,8 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
-            name: "ComputeEmulatorTests", dependencies: ["ComputeEmulator", "TCPForwarding", "TestSupport"], path: "Tests/Sandbox/ComputeEmulatorTests",
+            name: "ComputeEmulatorTests",
+            dependencies: ["ComputeEmulator", "ArmEmulator", "TCPForwarding", "TestSupport", "CurlTransport", "ProviderAPI", "Sockets"], path: "Tests/Sandbox/ComputeEmulatorTests",
             exclude: ["python"], swiftSettings: upcoming
         ),
         .testTarget(
