@@ -213,7 +213,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ComputeProviderTests",
-            dependencies: ["ComputeProvider", "GcpCloud", "ProviderAPI", "ReconcileModel", "CurlTransport", "CloudHTTP", "TestSupport"],
+            dependencies: [
+                "ComputeProvider", "GcpCloud", "ProviderAPI", "ReconcileModel", "CurlTransport", "CloudHTTP", "TestSupport", "ComputeEmulator",
+                "ArmEmulator", "ReconcileEngine", "FileStateStore", "Manifests", "Execution",
+            ],
             path: "Tests/Adapters/ComputeProviderTests", swiftSettings: upcoming
         ),
         .testTarget(
