@@ -215,7 +215,7 @@ let package = Package(
             name: "ComputeProviderTests",
             dependencies: [
                 "ComputeProvider", "GcpCloud", "ProviderAPI", "ReconcileModel", "CurlTransport", "CloudHTTP", "TestSupport", "ComputeEmulator",
-                "ArmEmulator", "ReconcileEngine", "FileStateStore", "Manifests", "Execution",
+                "ArmEmulator", "ReconcileEngine", "FileStateStore", "Manifests", "Execution", "DesiredState",
             ],
             path: "Tests/Adapters/ComputeProviderTests", swiftSettings: upcoming
         ),
