@@ -261,7 +261,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "ReconcileCommands", "ReconcileModel", "TestSupport", "KafkaClient", "KafkaProtocol", "ArmEmulator", "AzureCloud",
+                "ReconcileCommands", "ReconcileModel", "TestSupport", "KafkaClient", "KafkaProtocol", "ArmEmulator", "AzureCloud", "ComputeEmulator",
                 "KafkaSimulator", "ServerProperties", "Manifests", "DesiredState", "FileStateStore", "ReconcileEngine", "ProviderAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
