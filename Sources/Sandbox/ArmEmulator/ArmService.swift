@@ -14,8 +14,7 @@ final class ArmService: Sendable {
     let log: RequestLog
     let baseURL = Mutex("")
     private let forwarding: (any ForwardingBackend)?
-    private let forwardingState = Mutex<(revision: Int, forwards: [LoadBalancerForward], failures: [LoadBalancerForward: String])>(
-        (-1, [], [:]))
+    private let inForce = ForwardsInForce<LoadBalancerForward>()
 
     init(configuration: ArmEmulator.Configuration, forwarding: (any ForwardingBackend)?) throws {
         self.configuration = configuration
@@ -23,8 +22,8 @@ final class ArmService: Sendable {
         log = try RequestLog(path: configuration.requestLogPath)
     }
 
-    var forwards: [LoadBalancerForward] { forwardingState.withLock { $0.forwards } }
-    var forwardingFailures: [LoadBalancerForward: String] { forwardingState.withLock { $0.failures } }
+    var forwards: [LoadBalancerForward] { inForce.forwards }
+    var forwardingFailures: [LoadBalancerForward: String] { inForce.failures }
 
     func handle(_ request: HTTPRequest) -> HTTPOutcome {
         let started = DispatchTime.now().uptimeNanoseconds
@@ -81,22 +80,13 @@ final class ArmService: Sendable {
         return response
     }
 
-    /// Recomputes the forwards when the world changed and applies them (serialized by the forwarding lock).
+    /// Recomputes the forwards when the world changed and applies them (serialized by ``ForwardsInForce``).
     func refreshForwarding(revision: Int) {
         guard let forwarding else { return }
-        forwardingState.withLock { state in
-            guard state.revision != revision else { return }
-            let planned = world.withLock {
-                ForwardingPlanner.plan($0, addressMap: configuration.addressMap, frontendBindHost: configuration.frontendBindHost)
-            }
-            state.revision = revision
-            guard planned != state.forwards else { return }
-            state.forwards = planned
-            do {
-                state.failures = try forwarding.apply(planned)
-            } catch {
-                state.failures = Dictionary(uniqueKeysWithValues: planned.map { ($0, "\(error)") })
-            }
+        inForce.refresh(revision: revision) {
+            world.withLock { ForwardingPlanner.plan($0, addressMap: configuration.addressMap, frontendBindHost: configuration.frontendBindHost) }
+        } apply: {
+            try forwarding.apply($0)
         }
     }
 

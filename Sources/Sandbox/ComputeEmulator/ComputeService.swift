@@ -15,7 +15,7 @@ final class ComputeService: Sendable {
     let faults = Mutex(FaultPlan())
     let log: RequestLog
     private let table: ForwardingTable?
-    private let forwardingState = Mutex<(revision: Int, forwards: [ForwardingRule], failures: [ForwardingRule: String])>((-1, [], [:]))
+    private let inForce = ForwardsInForce<ForwardingRule>()
 
     init(configuration: ComputeEmulator.Configuration) throws {
         self.configuration = configuration
@@ -23,8 +23,8 @@ final class ComputeService: Sendable {
         log = try RequestLog(path: configuration.requestLogPath)
     }
 
-    var forwards: [ForwardingRule] { forwardingState.withLock { $0.forwards } }
-    var forwardingFailures: [ForwardingRule: String] { forwardingState.withLock { $0.failures } }
+    var forwards: [ForwardingRule] { inForce.forwards }
+    var forwardingFailures: [ForwardingRule: String] { inForce.failures }
 
     func handle(_ request: HTTPRequest) -> HTTPOutcome {
         let started = DispatchTime.now().uptimeNanoseconds
@@ -78,17 +78,10 @@ final class ComputeService: Sendable {
     /// Recomputes the forwards when the world changed and applies them.
     func refreshForwarding(revision: Int) {
         guard let table else { return }
-        forwardingState.withLock { state in
-            guard state.revision != revision else { return }
-            let planned = world.withLock { PortMappingForwards.plan($0, addressMap: configuration.addressMap) }
-            state.revision = revision
-            guard planned != state.forwards else { return }
-            state.forwards = planned
-            do {
-                state.failures = try table.apply(planned)
-            } catch {
-                state.failures = Dictionary(uniqueKeysWithValues: planned.map { ($0, "\(error)") })
-            }
+        inForce.refresh(revision: revision) {
+            world.withLock { PortMappingForwards.plan($0, addressMap: configuration.addressMap) }
+        } apply: {
+            try table.apply($0)
         }
     }
 

@@ -29,11 +29,7 @@ struct AzureEndToEndTests {
         ].map { $0.lowercased() })
     }
 
-    /// Brokers whose restart the pass started, by node id, in order (`.../kafka.brokerConfig/2: restarting...`).
-    func restarted(_ result: Binary.Result) -> [String] {
-        result.err.split(separator: "\n").filter { $0.contains("kafka.brokerConfig/") && $0.contains(": restarting...") }
-            .map { String($0.split(separator: "/").last!.split(separator: ":").first!) }
-    }
+    func restarted(_ result: Binary.Result) -> [String] { SimulatedCluster.restarted(result) }
 
     @Test("Create the exposure in the emulator, write and roll the brokers over SSH, verify through the emulated load balancer, repair drift on both sides")
     func fullFlow() async throws {

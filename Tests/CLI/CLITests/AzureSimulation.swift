@@ -173,17 +173,5 @@ struct AzureSimulation {
 
     /// Runs a shell command on `vm` as the login user over SSH; returns its exit status.
     @discardableResult
-    func ssh(_ vm: TestDatacenter.VM, _ command: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ssh")
-        process.arguments = [
-            "-o", "BatchMode=yes", "-o", "UserKnownHostsFile=\(dc.knownHostsFile)", "-o", "StrictHostKeyChecking=yes",
-            "-i", dc.identityFile, "-l", dc.user, vm.ip, command,
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
+    func ssh(_ vm: TestDatacenter.VM, _ command: String) throws -> Int32 { try cluster.ssh(vm, command) }
 }

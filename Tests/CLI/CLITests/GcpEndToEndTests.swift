@@ -19,10 +19,7 @@ struct GcpEndToEndTests {
     static let project = "projects/my-kafka-project"
     static let region = "\(project)/regions/us-west1"
 
-    func restarted(_ result: Binary.Result) -> [String] {
-        result.err.split(separator: "\n").filter { $0.contains("kafka.brokerConfig/") && $0.contains(": restarting...") }
-            .map { String($0.split(separator: "/").last!.split(separator: ":").first!) }
-    }
+    func restarted(_ result: Binary.Result) -> [String] { SimulatedCluster.restarted(result) }
 
     @Test("Create the exposure under faults, write and roll the brokers over SSH, accept TiDB Cloud, verify through PSC, repair drift")
     func fullFlow() async throws {
@@ -140,6 +137,8 @@ struct GcpSimulation {
         emulator.stop()
         cluster.stop()
         try? FileManager.default.removeItem(at: manifests)
+        try? FileManager.default.removeItem(at: cluster.manifests)
+        try? FileManager.default.removeItem(at: cluster.state)
     }
 
     var environment: [String: String] {
@@ -230,17 +229,5 @@ struct GcpSimulation {
     }
 
     @discardableResult
-    func ssh(_ vm: TestDatacenter.VM, _ command: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ssh")
-        process.arguments = [
-            "-o", "BatchMode=yes", "-o", "UserKnownHostsFile=\(cluster.dc.knownHostsFile)", "-o", "StrictHostKeyChecking=yes",
-            "-i", cluster.dc.identityFile, "-l", cluster.dc.user, vm.ip, command,
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
+    func ssh(_ vm: TestDatacenter.VM, _ command: String) throws -> Int32 { try cluster.ssh(vm, command) }
 }

@@ -133,6 +133,28 @@ struct SimulatedCluster {
         (try? String(contentsOfFile: vm.home + "/config/server.properties", encoding: .utf8)) ?? ""
     }
 
+    /// Runs `command` on a VM as the test user through the real OpenSSH client (host key checked); its exit status.
+    @discardableResult
+    func ssh(_ vm: TestDatacenter.VM, _ command: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ssh")
+        process.arguments = [
+            "-o", "BatchMode=yes", "-o", "UserKnownHostsFile=\(dc.knownHostsFile)", "-o", "StrictHostKeyChecking=yes",
+            "-i", dc.identityFile, "-l", dc.user, vm.ip, command,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Brokers whose restart a pass started, by node id, in order (`.../kafka.brokerConfig/2: restarting...`).
+    static func restarted(_ result: Binary.Result) -> [String] {
+        result.err.split(separator: "\n").filter { $0.contains("kafka.brokerConfig/") && $0.contains(": restarting...") }
+            .map { String($0.split(separator: "/").last!.split(separator: ":").first!) }
+    }
+
     /// Waits until every node answers and lists all three brokers.
     func waitHealthy(timeout: Duration = .seconds(20)) async throws {
         let deadline = ContinuousClock.now + timeout
