@@ -4,11 +4,12 @@
 //                     KafkaProtocol ; RollingRestart ; ServerProperties (no network, no file writes)
 //   Sources/Ports     ProviderAPI (protocols only, their contracts in prose)
 //   Sources/Adapters  FileStateStore, CurlTransport (C: CCurl), ChildProcesses, SSHTransport, KafkaClient, CloudHTTP, AzureAuth,
-//                     GcpAuth, AzureProvider, AzureCloud (Azure's wiring), KafkaBrokers, KafkaRolling ; Sockets (the one
-//                     POSIX TCP layer: KafkaClient, TCPForwarding and KafkaSimulator use it)
+//                     GcpAuth, AzureProvider, ComputeProvider, AzureCloud and GcpCloud (each cloud's wiring), KafkaBrokers,
+//                     KafkaRolling ; Sockets (the one POSIX TCP layer: KafkaClient, TCPForwarding, KafkaSimulator and
+//                     KafkaProxy use it)
 //   Sources/Engine    Execution (applies a Plan through the ports) <- ReconcileEngine (the pass, as a library)
-//   Sources/Sandbox   the doubles of the sandbox and the tests: ArmEmulator (served by Hummingbird), TCPForwarding,
-//                     KafkaSimulator
+//   Sources/Sandbox   the doubles of the sandbox and the tests: ArmEmulator (served by Hummingbird), ComputeEmulator,
+//                     TCPForwarding, KafkaSimulator, KafkaProxy (the kafka-proxy stand-in)
 //   Sources/CLI       ReconcileCommands (the only target that wires concrete adapters) <- reconcile (executable)
 // Tests mirror the folders; Tests/TestSupport holds the shared fakes and fixtures.
 import PackageDescription
@@ -27,6 +28,7 @@ let package = Package(
         .executable(name: "kafka-broker-sim", targets: ["kafka-broker-sim"]),
         .executable(name: "arm-emulator", targets: ["arm-emulator"]),
         .executable(name: "compute-emulator", targets: ["compute-emulator"]),
+        .executable(name: "kafka-proxy", targets: ["kafka-proxy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.6.0"),
@@ -38,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         // RS256 for GCP service-account JWTs (_CryptoExtras).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Prometheus text exposition (the kafka-proxy stand-in's /metrics now, `reconcile serve`'s next).
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C system libraries (Debian: libyaml-dev, libcurl4-openssl-dev).
@@ -126,6 +130,15 @@ let package = Package(
             ],
             path: "Sources/Sandbox/ComputeEmulator", swiftSettings: upcoming
         ),
+        // The kafka-proxy v0.3.11 stand-in (its flags, rewriting and limits), for the sandbox and the tests.
+        .target(
+            name: "KafkaProxy",
+            dependencies: [
+                "KafkaProtocol", "Sockets", "ArmEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Sources/Sandbox/KafkaProxy", swiftSettings: upcoming),
+        .executableTarget(name: "kafka-proxy", dependencies: ["KafkaProxy", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/Sandbox/kafka-proxy", swiftSettings: upcoming),
         .executableTarget(name: "compute-emulator", dependencies: ["ComputeEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/Sandbox/compute-emulator", swiftSettings: upcoming),
         // The broker simulator of the sandbox and the tests: its own codec, never KafkaProtocol's.
         .target(
@@ -232,6 +245,13 @@ let package = Package(
             name: "ArmEmulatorTests", dependencies: ["ArmEmulator", "TCPForwarding", "TestSupport"], path: "Tests/Sandbox/ArmEmulatorTests", exclude: ["python"],
             swiftSettings: upcoming
         ),
+        .testTarget(
+            name: "KafkaProxyTests",
+            dependencies: [
+                "KafkaProxy", "KafkaProtocol", "KafkaClient", "KafkaSimulator", "ServerProperties", "Sockets", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/Sandbox/KafkaProxyTests", swiftSettings: upcoming),
         .testTarget(
             name: "ComputeEmulatorTests",
             dependencies: ["ComputeEmulator", "ArmEmulator", "TCPForwarding", "TestSupport", "CurlTransport", "ProviderAPI", "Sockets"], path: "Tests/Sandbox/ComputeEmulatorTests",

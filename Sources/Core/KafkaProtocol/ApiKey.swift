@@ -6,7 +6,9 @@ public struct ApiKey: RawRepresentable, Hashable, Sendable, Comparable, Expressi
 
     public init(integerLiteral value: Int16) { self.rawValue = value }
 
+    public static let produce = ApiKey(rawValue: 0)
     public static let metadata = ApiKey(rawValue: 3)
+    public static let findCoordinator = ApiKey(rawValue: 10)
     public static let apiVersions = ApiKey(rawValue: 18)
     public static let describeConfigs = ApiKey(rawValue: 32)
     public static let describeQuorum = ApiKey(rawValue: 55)

@@ -38,7 +38,7 @@ extension SimulatorProcesses {
                 apiKey: 18, version: 3, correlationId: 9, flexible: true,
                 body: [0x0b] + Array("reconciler".utf8) + [0x06] + Array("1.0.0".utf8) + [0x00])
             let expected =
-                "00000009 0000 06 0003 0000 000c 00 0012 0000 0003 00 0020 0000 0004 00 0037 0000 0001 00 003c 0000 0001 00 00000000 00"
+                "00000009 0000 07 0003 0000 000c 00 000a 0000 0004 00 0012 0000 0003 00 0020 0000 0004 00 0037 0000 0001 00 003c 0000 0001 00 00000000 00"
             #expect(try RawClient.exchange(cluster.internalAddress(1), good).map(hex) == hex(hexBytes(expected)))
             let bad = RawClient.request(
                 apiKey: 18, version: 3, correlationId: 9, flexible: true,

@@ -53,6 +53,9 @@ public struct ApiVersionTable: Sendable, Equatable {
         if !controller {
             ranges[ApiKey.metadata.rawValue] = v >= KafkaVersion(4, 0) ? 4...13 : 0...12
             ranges[ApiKey.describeConfigs.rawValue] = v >= KafkaVersion(4, 0) ? 1...4 : 0...4
+            // 3.8 added v5 (KIP-890), 4.0 v6 (share groups) and dropped v0 (KIP-896): the versions kafka-proxy
+            // v0.3.11 cannot rewrite past v4.
+            ranges[ApiKey.findCoordinator.rawValue] = v >= KafkaVersion(4, 0) ? 1...6 : v >= KafkaVersion(3, 8) ? 0...5 : 0...4
         }
         for (key, range) in overrides {
             if let range { ranges[key] = range } else { ranges[key] = nil }
@@ -62,7 +65,7 @@ public struct ApiVersionTable: Sendable, Equatable {
 
     /// The versions the simulator can encode at all, whatever a table claims.
     public static let implemented: [Int16: ClosedRange<Int16>] = [
-        ApiKey.metadata.rawValue: 0...13, ApiKey.apiVersions.rawValue: 0...4, ApiKey.describeConfigs.rawValue: 0...4,
+        ApiKey.metadata.rawValue: 0...13, ApiKey.findCoordinator.rawValue: 0...6, ApiKey.apiVersions.rawValue: 0...4, ApiKey.describeConfigs.rawValue: 0...4,
         ApiKey.describeQuorum.rawValue: 0...2, ApiKey.describeCluster.rawValue: 0...2,
     ]
 

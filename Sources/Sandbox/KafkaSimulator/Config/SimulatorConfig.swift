@@ -132,7 +132,7 @@ public struct SimulatorConfig: Sendable {
     static func parseApiOverrides(_ text: String?) throws -> [Int16: ClosedRange<Int16>?] {
         let names: [String: ApiKey] = [
             "metadata": .metadata, "apiversions": .apiVersions, "describeconfigs": .describeConfigs,
-            "describequorum": .describeQuorum, "describecluster": .describeCluster,
+            "describequorum": .describeQuorum, "describecluster": .describeCluster, "findcoordinator": .findCoordinator,
         ]
         var result: [Int16: ClosedRange<Int16>?] = [:]
         for item in ConfigList.split(text) {

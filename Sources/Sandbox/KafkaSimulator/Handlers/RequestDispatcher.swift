@@ -39,6 +39,8 @@ public enum RequestDispatcher {
             switch key {
             case .metadata:
                 body = try MetadataHandler.handle(version: fixed.apiVersion, reader: &reader, context: context)
+            case .findCoordinator:
+                body = try FindCoordinatorHandler.handle(version: fixed.apiVersion, reader: &reader, context: context)
             case .describeConfigs:
                 body = try DescribeConfigsHandler.handle(version: fixed.apiVersion, reader: &reader, context: context)
             case .describeQuorum:
@@ -58,6 +60,7 @@ public enum RequestDispatcher {
     public static func name(of apiKey: Int16) -> String {
         switch ApiKey(rawValue: apiKey) {
         case .metadata: "Metadata"
+        case .findCoordinator: "FindCoordinator"
         case .apiVersions: "ApiVersions"
         case .describeConfigs: "DescribeConfigs"
         case .describeQuorum: "DescribeQuorum"

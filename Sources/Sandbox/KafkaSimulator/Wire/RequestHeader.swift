@@ -1,6 +1,7 @@
 /// The API keys the simulator answers, and the error codes it sends (kafka.md §1.3, §1.9).
 public enum ApiKey: Int16, Sendable, CaseIterable {
     case metadata = 3
+    case findCoordinator = 10
     case apiVersions = 18
     case describeConfigs = 32
     case describeQuorum = 55
@@ -10,6 +11,7 @@ public enum ApiKey: Int16, Sendable, CaseIterable {
     public var firstFlexibleVersion: Int16 {
         switch self {
         case .metadata: 9
+        case .findCoordinator: 3
         case .apiVersions: 3
         case .describeConfigs: 4
         case .describeQuorum, .describeCluster: 0
@@ -25,6 +27,7 @@ public enum ErrorCode {
     public static let leaderNotAvailable: Int16 = 5
     public static let notLeaderOrFollower: Int16 = 6
     public static let replicaNotAvailable: Int16 = 9
+    public static let coordinatorNotAvailable: Int16 = 15
     public static let unsupportedVersion: Int16 = 35
     public static let invalidRequest: Int16 = 42
     public static let listenerNotFound: Int16 = 72
