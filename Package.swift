@@ -248,7 +248,8 @@ let package = Package(
         .testTarget(
             name: "KafkaProxyTests",
             dependencies: [
-                "KafkaProxy", "KafkaProtocol", "KafkaClient", "KafkaSimulator", "ServerProperties", "Sockets", "TestSupport",
+                "KafkaProxy", "KafkaProtocol", "KafkaClient", "KafkaSimulator", "ServerProperties", "Sockets", "TestSupport", "Manifests", "ReconcileModel",
+                "DesiredState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tests/Sandbox/KafkaProxyTests", swiftSettings: upcoming),
