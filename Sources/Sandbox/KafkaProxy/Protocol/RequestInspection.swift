@@ -22,6 +22,13 @@ public enum RequestInspection {
     /// The response to wait for, or nil when none will come (Produce with `acks=0`). `payload` is the frame without
     /// its size. Throws when the proxy closes the connection instead.
     public static func inspect(_ payload: [UInt8], forbidden: Set<Int16> = []) throws(ProxyRefusal) -> PendingResponse? {
+        let (request, expectsResponse) = try classify(payload, forbidden: forbidden)
+        return expectsResponse ? request : nil
+    }
+
+    /// The request's key, version and correlation id, and whether a response will come; throws when the proxy
+    /// closes the connection instead.
+    public static func classify(_ payload: [UInt8], forbidden: Set<Int16> = []) throws(ProxyRefusal) -> (request: PendingResponse, expectsResponse: Bool) {
         var reader = ByteReader(payload)
         let key: Int16
         let version: Int16
@@ -36,7 +43,7 @@ public enum RequestInspection {
         guard validApiKeys.contains(key) else { throw .invalidApiKey(key) }
         guard !forbidden.contains(key) else { throw .forbiddenApiKey(key) }
         let pending = PendingResponse(apiKey: key, apiVersion: version, correlationID: correlationID)
-        guard key == ApiKey.produce.rawValue else { return pending }
+        guard key == ApiKey.produce.rawValue else { return (pending, true) }
         guard produceVersions.contains(version) else { throw .unsupportedProduceVersion(version) }
         do {
             _ = try reader.readNullableString()  // client id (request header v1 and v2)
@@ -44,7 +51,7 @@ public enum RequestInspection {
             if flexible { try reader.skipTagBuffer() }
             if version >= 3 { _ = try reader.readNullableString(compact: flexible) }  // transactional id
             let acks = try reader.readInt16()
-            return acks == 0 ? nil : pending
+            return (pending, acks != 0)
         } catch {
             throw .malformed("produce request: \(error)")
         }

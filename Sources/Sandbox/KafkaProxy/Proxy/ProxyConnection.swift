@@ -84,26 +84,24 @@ final class ProxyConnection: Sendable {
     /// One frame's payload; nil at the end of the stream or for a size no frame has (`minimum`: the header's).
     private func readFrame(_ socket: TCPSocket, minimum: Int) throws(SocketFailure) -> [UInt8]? {
         let prefix = try socket.readExactly(4, deadline: nil)
-        let size = Int(Int32(bitPattern: UInt32(prefix[0]) << 24 | UInt32(prefix[1]) << 16 | UInt32(prefix[2]) << 8 | UInt32(prefix[3])))
-        guard size >= minimum, size <= Self.maxFrameBytes else { return nil }
+        guard let size = try? KafkaFrame.payloadSize(prefix: prefix, maxSize: Self.maxFrameBytes), size >= minimum else { return nil }
         return try socket.readExactly(size, deadline: nil)
     }
 
     private func forwardRequests(to broker: TCPSocket) {
         while !interrupted.load(ordering: .acquiring) {
             guard let payload = try? readFrame(client, minimum: 8) else { return }
-            let request: PendingResponse?
+            let request: PendingResponse
+            let expectsResponse: Bool
             do {
-                request = try RequestInspection.inspect(payload, forbidden: server.configuration.forbiddenApiKeys)
+                (request, expectsResponse) = try RequestInspection.classify(payload, forbidden: server.configuration.forbiddenApiKeys)
             } catch {
                 server.log("client \(self.broker): \(error); closing the connection")
                 return
             }
-            let key = payload.count >= 4 ? Int16(bitPattern: UInt16(payload[0]) << 8 | UInt16(payload[1])) : -1
-            let version = payload.count >= 4 ? Int16(bitPattern: UInt16(payload[2]) << 8 | UInt16(payload[3])) : -1
-            server.metrics.request(broker: self.broker, apiKey: key, apiVersion: version, bytes: payload.count + 4)
+            server.metrics.request(broker: self.broker, apiKey: request.apiKey, apiVersion: request.apiVersion, bytes: payload.count + 4)
             // Recorded before the write, so the response can never arrive first.
-            if let request { pending.withLock { $0.append(request) } }
+            if expectsResponse { pending.withLock { $0.append(request) } }
             do {
                 try broker.writeAll(KafkaFrame.framed(payload), deadline: .now + server.configuration.writeTimeout)
             } catch {
@@ -120,7 +118,8 @@ final class ProxyConnection: Sendable {
                 guard let request = pending.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else {
                     throw ProxyRefusal.malformed("a response with no request in flight")
                 }
-                let correlationID = Int32(bitPattern: UInt32(payload[0]) << 24 | UInt32(payload[1]) << 16 | UInt32(payload[2]) << 8 | UInt32(payload[3]))
+                var header = ByteReader(payload)
+                let correlationID = (try? header.readInt32()) ?? -1
                 guard correlationID == request.correlationID else {
                     throw ProxyRefusal.correlationMismatch(expected: request.correlationID, got: correlationID)
                 }
