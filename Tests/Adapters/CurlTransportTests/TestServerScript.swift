@@ -60,7 +60,10 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         path = self.path
         if path == "/slow":
-            time.sleep(3)
+            # Long enough that no test's cancellation can race the answer, even on a loaded CI
+            # machine; the tests that use it either time out or cancel (daemon threads, so the
+            # server still exits at once).
+            time.sleep(60)
             self.reply(200, b"slow")
         elif path == "/big":
             self.reply(200, b"x" * (2 * 1024 * 1024))
