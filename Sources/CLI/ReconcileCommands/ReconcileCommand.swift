@@ -1,4 +1,5 @@
 public import ArgumentParser
+import KafkaRolling
 import FileStateStore
 import SSHTransport
 import ProviderAPI
@@ -43,7 +44,7 @@ public struct ReconcileCommand: AsyncParsableCommand {
         let reconcilePass = ReconcilePass(
             providers: StandardProviders.registry(remote: remote, dialer: dialer, httpLog: httpLog),
             store: FileStateStore(directory: URL(fileURLWithPath: stateDirectory.state)),
-            console: .standard, logFormat: pass.logFormat.format)
+            console: .standard, logFormat: pass.logFormat.format, factsReader: KafkaFactsReader(dialer: dialer))
         let status = await reconcilePass.run(.init(
             manifests: manifests.manifests, dryRun: pass.dryRun, detailedExitCode: pass.detailedExitcode,
             output: output.output.format, targets: pass.target, allowDestroy: pass.allowDestroy))

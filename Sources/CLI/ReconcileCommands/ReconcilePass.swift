@@ -44,14 +44,15 @@ public struct ReconcilePass: Sendable {
     ///   - logFormat: how the pass's log records (the apply's progress) are written to the console's error stream.
     public init(
         providers: any ProviderSource, store: any StateStore, console: Console, now: @escaping @Sendable () -> Date = Date.init,
-        runID: String? = nil, observeConcurrency: Int = 8, logFormat: ConsoleLogHandler.Format = .text
+        runID: String? = nil, observeConcurrency: Int = 8, logFormat: ConsoleLogHandler.Format = .text,
+        factsReader: (any ClusterFactsReader)? = nil
     ) {
         let newPassID: @Sendable () -> String
         if let runID { newPassID = { runID } } else { newPassID = { UUID().uuidString.lowercased() } }
         self.reconciler = Reconciler(
             providers: providers, store: store, clock: ContinuousClock(), now: now, newPassID: newPassID,
             observeConcurrency: observeConcurrency,
-            logger: ConsoleLogHandler.logger(format: logFormat, console: console))
+            logger: ConsoleLogHandler.logger(format: logFormat, console: console), factsReader: factsReader)
         self.console = console
     }
 

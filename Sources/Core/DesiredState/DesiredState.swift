@@ -40,13 +40,17 @@ public struct BrokerProperties: Sendable, Hashable {
 
 public enum DesiredStateCompiler {
     /// Expands a validated manifest set. Call only when loading reported no errors.
-    public static func compile(_ set: ManifestSet) -> DesiredState {
+    ///
+    /// `facts` are what was read from the clusters `ManifestSet.clustersNeedingFacts` names (by cluster name); a
+    /// kafka-proxy exposure without them gets an `unresolved` template (a problem in the plan).
+    public static func compile(_ set: ManifestSet, facts: [String: ClusterFacts] = [:]) -> DesiredState {
         var builder = GraphBuilder()
         var configs: [String: [Int: BrokerProperties]] = [:]
         for cluster in set.clusters.sorted(by: { $0.name.value < $1.name.value }) {
             let exposures = set.exposures(of: cluster.name.value)
             var perBroker: [Int: BrokerProperties] = [:]
-            for broker in cluster.brokers {
+            // A cluster fronted only by kafka-proxy is not reconfigured: no broker files are managed.
+            for broker in cluster.brokers where !set.isProxiedOnly(cluster.name.value) {
                 let props = BrokerConfigRenderer.render(cluster: cluster, broker: broker, exposures: exposures)
                 perBroker[broker.nodeID.value] = props
                 builder.brokerConfigs.append((cluster, broker, props))
@@ -62,7 +66,7 @@ public enum DesiredStateCompiler {
             guard let cluster = set.cluster(named: exposure.common.cluster.value) else { continue }
             let attached = gcp.filter { $0.attachTo?.value == exposure.common.name.value }
             if exposure.mode == .kafkaProxy {
-                KafkaProxyGraph(exposure: exposure, cluster: cluster).build(into: &builder)
+                KafkaProxyGraph(exposure: exposure, cluster: cluster, facts: facts[cluster.name.value]).build(into: &builder)
             } else {
                 GcpPortMappingGraph(exposure: exposure, attached: attached, cluster: cluster).build(into: &builder)
             }

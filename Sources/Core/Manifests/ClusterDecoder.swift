@@ -148,6 +148,14 @@ struct ClusterDecoder {
     }
 
     private func decodeSSH(_ spec: NodeReader) -> KafkaClusterManifest.SSH? {
+        guard spec.has("ssh") else {
+            // Required unless every exposure of the cluster is kafka-proxy (checked by the validator).
+            var absent = KafkaClusterManifest.SSH(
+                user: "", port: 22, identityFile: nil, jumpHost: nil, knownHostsFile: nil, hostKeyPolicy: .strict,
+                connectTimeoutSeconds: 10, maxConcurrentHosts: 16)
+            absent.declared = false
+            return absent
+        }
         guard let ssh = spec.object("ssh", known: ClusterDecoder.sshKeys, required: true) else { return nil }
         let user = ssh.string("user", required: true)
         let policy = ssh.choice("hostKeyPolicy", ["strict", "acceptNew"])

@@ -16,7 +16,7 @@ struct GcpDecoder {
     static let attachmentKeys = ["name", "connectionPreference", "consumerAcceptList", "enableProxyProtocol"]
     static let proxyKeys = [
         "version", "instanceTemplate", "instanceGroup", "healthCheck", "bootstrapPortStart", "dynamicSequentialMinPort",
-        "dynamicAdvertisedWord", "externalIP",
+        "dynamicAdvertisedWord", "externalIP", "release", "httpListenAddress",
     ]
 
     func decode(_ node: YAMLNode, name: Located<String>, source: SourceLocation) -> GcpExposureManifest? {
@@ -125,7 +125,15 @@ struct GcpDecoder {
         if let w = word, !w.value.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) || w.value.isEmpty {
             sink.error(w.location, w.path, "`\(w.value)` must be a lowercase DNS label (it replaces `<broker_id>` for brokers discovered later)")
         }
-        guard let zone else { return nil }
+        if let name = template?.string("name"), name.value.count > 54 {
+            sink.error(name.location, name.path, "`\(name.value)` is too long: the template is named `<name>-<8 hex digits of its content>` and Compute names have at most 63 characters, so at most 54")
+        }
+        let release = decodeRelease(p)
+        let http = p.string("httpListenAddress")
+        if let h = http, !Self.isLoopbackHostPort(h.value) {
+            sink.error(h.location, h.path, "`\(h.value)` must be a loopback address with a port (`127.0.0.1:9080`): kafka-proxy's /health and /metrics are not for the network")
+        }
+        guard let zone, let release else { return nil }
         return .init(
             version: p.string("version")?.value ?? "v0.3.11", templateName: template?.string("name")?.value ?? "kafka-proxy-tpl",
             machineType: template?.string("machineType")?.value ?? "e2-medium",
@@ -133,7 +141,48 @@ struct GcpDecoder {
             groupName: group?.string("name")?.value ?? "kafka-proxy-ig", zone: zone,
             healthCheckName: p.object("healthCheck", known: ["name"])?.string("name")?.value ?? "kafka-proxy-hc",
             bootstrapPortStart: start, dynamicSequentialMinPort: dynamic ?? Located(0, at: p.location, path: "spec.kafkaProxy.dynamicSequentialMinPort"),
-            dynamicAdvertisedWord: word?.value ?? "brokers", externalIP: p.bool("externalIP")?.value ?? false)
+            dynamicAdvertisedWord: word?.value ?? "brokers", externalIP: p.bool("externalIP")?.value ?? false,
+            release: release, httpListenAddress: http?.value ?? "127.0.0.1:9080")
+    }
+
+    /// `release: {url | gcsObject, sha256}`: exactly one source, and the tarball's sha256 (64 hex digits).
+    private func decodeRelease(_ p: NodeReader) -> GcpExposureManifest.Release? {
+        guard let r = p.object("release", known: ["url", "gcsObject", "sha256"], required: true) else { return nil }
+        let url = r.string("url")
+        let object = r.string("gcsObject")
+        let sha = r.string("sha256", required: true)
+        if let sha, !(sha.value.count == 64 && sha.value.allSatisfy({ ("0"..."9").contains($0) || ("a"..."f").contains($0) })) {
+            sink.error(sha.location, sha.path, "`\(sha.value)` is not a sha256 (64 lowercase hex digits, as `sha256sum` prints it)")
+        }
+        var source: GcpExposureManifest.Release.Source?
+        switch (url, object) {
+        case (let u?, nil):
+            if u.value.hasPrefix("https://") && !u.value.contains(where: { $0.isWhitespace || $0 == "'" || $0 == "\"" }) {
+                source = .url(u.value)
+            } else {
+                sink.error(u.location, u.path, "`\(u.value)` must be an https:// URL (without quotes or spaces)")
+            }
+        case (nil, let o?):
+            let rest = o.value.hasPrefix("gs://") ? o.value.dropFirst(5) : ""
+            let parts = rest.split(separator: "/", maxSplits: 1).map(String.init)
+            if parts.count == 2, !parts[1].isEmpty, !o.value.contains(where: { $0.isWhitespace || $0 == "'" || $0 == "\"" }) {
+                source = .gcs(bucket: parts[0], object: parts[1])
+            } else {
+                sink.error(o.location, o.path, "`\(o.value)` must be a Cloud Storage object, `gs://BUCKET/OBJECT`")
+            }
+        case (_?, _?):
+            sink.error(r.keyLocation("gcsObject"), "\(r.path).gcsObject", "give either `url` or `gcsObject`, not both")
+        case (nil, nil):
+            sink.error(r.location, r.path, "missing the tarball's location: `url` (https://…/kafka-proxy-<version>-linux-amd64.tar.gz) or `gcsObject` (gs://BUCKET/OBJECT)")
+        }
+        guard let source, let sha else { return nil }
+        return .init(source: source, sha256: sha.value)
+    }
+
+    static func isLoopbackHostPort(_ text: String) -> Bool {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, parts[0].hasPrefix("127."), let port = Int(parts[1]) else { return false }
+        return (1...65535).contains(port)
     }
 
     func isProjectID(_ s: String) -> Bool {

@@ -52,6 +52,23 @@ public struct GcpExposureManifest: Sendable, Hashable {
         public var dynamicSequentialMinPort: Located<Int>
         public var dynamicAdvertisedWord: String
         public var externalIP: Bool
+        /// Where the startup script gets the release tarball (`release`), checked against `sha256`.
+        public var release: Release
+        /// kafka-proxy's HTTP endpoint (`/health`, `/metrics`) on the VM: loopback only.
+        public var httpListenAddress: String
+    }
+
+    /// `kafkaProxy.release`: the kafka-proxy release tarball (`kafka-proxy-<version>-linux-amd64.tar.gz`, the binary at
+    /// its top), from a URL or a Cloud Storage object (read with the VM's service account), and its sha256.
+    public struct Release: Sendable, Hashable {
+        public enum Source: Sendable, Hashable {
+            case url(String)
+            /// `bucket` and object name of `gs://bucket/object`.
+            case gcs(bucket: String, object: String)
+        }
+
+        public var source: Source
+        public var sha256: String
     }
 
     public var common: ExposureCommon

@@ -37,6 +37,9 @@ public struct KafkaClusterManifest: Sendable, Hashable {
         public var hostKeyPolicy: HostKeyPolicy
         public var connectTimeoutSeconds: Int
         public var maxConcurrentHosts: Int
+        /// False when the manifest has no `ssh` (allowed only for a cluster exposed solely through kafka-proxy,
+        /// whose brokers are never reached over SSH).
+        public var declared: Bool = true
     }
 
     public enum RestartPolicy: String, Sendable, Hashable {

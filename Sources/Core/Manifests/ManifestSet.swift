@@ -20,6 +20,21 @@ public struct ManifestSet: Sendable {
     public func exposures(of cluster: String) -> [ExposureCommon] {
         exposures.filter { $0.cluster.value == cluster }
     }
+
+    /// Whether `cluster` is exposed, and only through kafka-proxy: its brokers are then not the reconciler's to
+    /// configure (no `server.properties` is managed, no SSH needed); only their advertised addresses are read.
+    public func isProxiedOnly(_ cluster: String) -> Bool {
+        let all = exposures(of: cluster)
+        let proxied = gcpExposures.filter { $0.common.cluster.value == cluster && $0.mode == .kafkaProxy }
+        return !all.isEmpty && proxied.count == all.count
+    }
+
+    /// The clusters some kafka-proxy exposure fronts: their advertised INTERNAL addresses are read (`ClusterFacts`)
+    /// before the desired state is derived.
+    public var clustersNeedingFacts: [KafkaClusterManifest] {
+        let names = Set(gcpExposures.filter { $0.mode == .kafkaProxy && $0.attachTo == nil }.map(\.common.cluster.value))
+        return clusters.filter { names.contains($0.name.value) }.sorted { $0.name.value < $1.name.value }
+    }
 }
 
 /// The result of a load: what could be decoded plus every problem found. Callers must not act on `manifests`

@@ -14,10 +14,22 @@ struct ManifestValidator {
 
     func validate(_ set: inout ManifestSet) {
         uniqueNames(set)
-        for cluster in set.clusters { validateCluster(cluster) }
+        for cluster in set.clusters {
+            validateCluster(cluster)
+            if !cluster.ssh.declared, !set.isProxiedOnly(cluster.name.value) {
+                sink.error(cluster.source, "spec.ssh", "missing required field `ssh`: the reconciler writes the brokers' server.properties over SSH (only a cluster exposed solely through kafka-proxy needs none)")
+            }
+        }
         for exposure in set.exposures { validateExposure(exposure, in: set) }
         for cluster in set.clusters { validateListeners(of: cluster, in: set) }
         validateAttachments(set)
+        for e in set.gcpExposures where e.mode == .kafkaProxy {
+            // kafka-proxy v0.3.11 handles brokers up to 3.7.x (the observed versions are checked again when planning).
+            if let cluster = set.cluster(named: e.common.cluster.value), cluster.kafkaVersion.value >= KafkaVersion(3, 8, 0) {
+                sink.error(cluster.kafkaVersion.location, cluster.kafkaVersion.path,
+                           "kafkaVersion \(cluster.kafkaVersion.value) is too new for exposure `\(e.common.name.value)`: kafka-proxy \(e.kafkaProxy?.version ?? "v0.3.11") handles brokers up to Kafka 3.7.x only; run 3.7.x (3.7.2 is the last), or use `mode: portMapping`")
+            }
+        }
         validatePortSharing(set)
         validateNetworks(set)
     }

@@ -79,6 +79,7 @@ struct PlanAssembly {
                 deps += (declaredDependents[draft.address] ?? []).flatMap(readiness)
                 if let lastRestart = restartsByCluster[cluster]?.last { deps.append(lastRestart.key) }
                 deps += contractsByCluster[cluster] ?? []
+                deps += draft.after.flatMap(readiness)
             }
             for dep in deps where dep != key { graph.addEdge(key, dep) }
         }

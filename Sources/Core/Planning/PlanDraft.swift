@@ -25,6 +25,9 @@ struct PlanDraft {
     var change: Change?
     /// The address-level dependencies (spec or inventory `dependsOn`).
     var addressDeps: [ResourceAddress]
+    /// Addresses whose changes must be done first, besides the phase's rules (a superseded generation waits for
+    /// the resources that used it to move to the new one).
+    var after: [ResourceAddress] = []
 
     /// Unique node key: the change id, or `ADDRESS#blocked-PHASE`.
     var key: String { change?.id ?? "\(address)#blocked-\(phase.rawValue)" }

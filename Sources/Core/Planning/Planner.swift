@@ -21,7 +21,10 @@ public enum Planner {
             .blocker($0.address, phase: PlanDraft.desiredPhase(of: $0.address), addressDeps: $0.dependsOn)
         }
         for spec in specs {
-            if onCycle.contains(spec.address) {
+            if let why = spec.unresolved {
+                findings.problem(spec.address, why)
+                drafts.append(.blocker(spec.address, phase: PlanDraft.desiredPhase(of: spec.address), addressDeps: spec.dependsOn))
+            } else if onCycle.contains(spec.address) {
                 drafts.append(.blocker(spec.address, phase: PlanDraft.desiredPhase(of: spec.address)))
             } else {
                 drafts += DesiredChanges.drafts(for: spec, input: input, findings: &findings)
@@ -30,6 +33,8 @@ public enum Planner {
         for entry in removed {
             if onCycle.contains(entry.address) {
                 drafts.append(.blocker(entry.address, phase: .removal))
+            } else if let family = Supersession.family(of: entry, among: specs) {
+                drafts += Supersession.drafts(for: entry, supersededBy: family, input: input, findings: &findings)
             } else {
                 drafts += InventoryPruning.drafts(for: entry, input: input, findings: &findings)
             }

@@ -39,6 +39,8 @@ public enum ChangeReason: String, Sendable, Hashable, Codable {
     case manifestChanged = "manifest_changed"
     /// No longer declared, and the inventory says the reconciler created it.
     case removedFromManifests = "removed_from_manifests"
+    /// An earlier generation of an immutable resource (`ResourceSpec.generationFamily`) that a new one replaced.
+    case superseded
     /// A written broker config takes effect only after a restart.
     case configChanged = "config_changed"
     /// A previous apply wrote the config but did not finish the restart (read from the journal).

@@ -36,6 +36,15 @@ public struct ResourceSpec: Sendable, Hashable, Codable {
     /// the bootstrap ports derived from the advertised ones): shown with what the provider observed, in the plan's
     /// observed section and by `verify`.
     public var consumerFacts: [String] = []
+    /// Set on an immutable resource that is replaced by a new one under a new name whenever its content changes
+    /// (a GCP instance template, named `FAMILY-<content hash>`): the family. Inventory entries of the same type named
+    /// `FAMILY-<8 hex digits>` are earlier generations; once what used them has moved to this one they are deleted
+    /// (whatever the deletion policy: nothing but the reconciler uses them), and while this one cannot be planned
+    /// they are kept as they are.
+    public var generationFamily: String?
+    /// Why this resource's content cannot be derived in this pass (an observation it is built from failed, or
+    /// what was observed rules it out): the plan reports it as a problem and changes nothing that depends on it.
+    public var unresolved: String?
 
     public init(
         address: ResourceAddress,
@@ -63,6 +72,15 @@ public struct ResourceSpec: Sendable, Hashable, Codable {
         self.consumerPorts = consumerPorts
         self.declaration = declaration
         self.protectedCollections = protectedCollections
+    }
+}
+
+extension ResourceSpec {
+    /// Whether `name` is a generation of `family`: `FAMILY-` then 8 lowercase hex digits (see `generationFamily`).
+    public static func isGeneration(_ name: String, of family: String) -> Bool {
+        guard name.hasPrefix(family + "-") else { return false }
+        let suffix = name.dropFirst(family.count + 1)
+        return suffix.count == 8 && suffix.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
     }
 }
 

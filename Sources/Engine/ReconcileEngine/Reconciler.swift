@@ -28,16 +28,21 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
     let newPassID: @Sendable () -> String
     let observeConcurrency: Int
     let logger: Logger
+    let factsReader: (any ClusterFactsReader)?
 
     /// - Parameters:
     ///   - clock: measures the phases (`PassResult.timings`).
     ///   - now: wall-clock time for the journal's timestamps.
     ///   - newPassID: a fresh id for every pass (recorded in the journal as the run id).
+    ///   - factsReader: reads, over Kafka, the clusters whose desired state depends on them (kafka-proxy's mappings);
+    ///     without one, such resources are unresolved (a problem in the plan).
     public init(
         providers: any ProviderSource, store: any StateStore, clock: C, now: @escaping @Sendable () -> Date,
         newPassID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }, observeConcurrency: Int = 8,
-        logger: Logger = Logger(label: "reconcile", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "reconcile", factory: { _ in SwiftLogNoOpLogHandler() }),
+        factsReader: (any ClusterFactsReader)? = nil
     ) {
+        self.factsReader = factsReader
         self.logger = logger
         self.providers = providers
         self.store = store
@@ -63,7 +68,10 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
                 "observe": "\(result.timings.observe)", "plan": "\(result.timings.plan)", "apply": "\(result.timings.apply)",
             ])
         }
-        let desired = DesiredStateCompiler.compile(request.manifests)
+        let factsStarted = clock.now
+        let facts = await Self.readFacts(request.manifests, reader: factsReader)
+        result.timings.observe = factsStarted.duration(to: clock.now)
+        let desired = DesiredStateCompiler.compile(request.manifests, facts: facts)
         result.diagnostics = desired.diagnostics
         guard !desired.diagnostics.hasErrors else {
             result.stop = .invalidDesiredState
@@ -121,7 +129,7 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
         var started = clock.now
         let outcome = await Observation(providers: providers, concurrency: observeConcurrency)
             .observe(desired: scopedDesired, inventories: scopedInventories)
-        result.timings.observe = started.duration(to: clock.now)
+        result.timings.observe += started.duration(to: clock.now)
         result.providerFailures = outcome.failures.map(\.description)
 
         started = clock.now
@@ -172,6 +180,24 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
         logger.log(level: report.isSuccess ? .notice : .error, "\(ApplyProgress.summary(report))")
         result.timings.apply = started.duration(to: clock.now)
         result.apply = report
+    }
+
+    /// The facts of every cluster `ManifestSet.clustersNeedingFacts` names, read concurrently (a handful of clusters
+    /// at most), on each cluster's INTERNAL listener.
+    static func readFacts(_ manifests: ManifestSet, reader: (any ClusterFactsReader)?) async -> [String: ClusterFacts] {
+        let clusters = manifests.clustersNeedingFacts
+        guard let reader, !clusters.isEmpty else { return [:] }
+        return await withTaskGroup(of: (String, ClusterFacts).self) { group in
+            for cluster in clusters {
+                let port = cluster.internalListener.port.value
+                let request = ClusterFactsRequest(
+                    cluster: cluster.name.value, bootstrap: cluster.brokers.map { "\($0.address.value):\(port)" }, listenerPort: port)
+                group.addTask { (cluster.name.value, await reader.facts(request)) }
+            }
+            var out: [String: ClusterFacts] = [:]
+            for await (name, facts) in group { out[name] = facts }
+            return out
+        }
     }
 
     private func release(_ locks: [LockInfo], into result: inout PassResult) async {

@@ -121,12 +121,14 @@ struct BinaryTests {
         #expect(missing.err.contains("has no broker with node id 9 (ids: 1, 2, 3)"))
     }
 
-    @Test("--dry-run with no provider for a type (kafka-proxy's template) or no credentials reports it per address, exits 1, and writes no state")
+    @Test("--dry-run with brokers that do not answer and no GCP credentials: kafka-proxy's template is a problem, every address says why, exit 1, no state")
     func dryRunWithoutProviders() throws {
         let state = temporaryDirectory()
-        let r = try Binary.run(["--dry-run", "--manifests", "manifests/examples/gcp-kafka-proxy", "--state", state.path])
+        // The brokers' private addresses go to closed loopback ports: nothing leaves this machine.
+        let resolve = (10...12).flatMap { ["--resolve", "10.64.0.\($0):9092=127.0.0.1:1"] }
+        let r = try Binary.run(["--dry-run", "--manifests", "manifests/examples/gcp-kafka-proxy", "--state", state.path] + resolve)
         #expect(r.status == 1)
-        #expect(r.out.contains("no provider in this build can observe gcp.instanceTemplate"), "\(r.out)")
+        #expect(r.out.contains("gcp.instanceTemplate/kafka-proxy-tpl: cannot read the brokers' advertised INTERNAL addresses over Kafka (port 9092)"), "\(r.out)")
         #expect(r.out.contains("gcp.serviceAttachment/kafka-proxy-psc: cannot observe: GCP credentials unavailable"), "\(r.out)")
         #expect(!FileManager.default.fileExists(atPath: state.path))
     }

@@ -140,19 +140,30 @@ struct ResourceGraphTests {
         #expect(config["advertised.listeners"] == "INTERNAL://10.1.0.4:9092,EXTERNAL://b1.xyz7.eastus.azure.3199745.tidbcloud.com:9093")
     }
 
-    @Test("kafka-proxy: template, group of exactly one, TCP health check on the first bootstrap port, brokers untouched")
+    @Test("kafka-proxy: template named by its content, group of exactly one, TCP health check on the first bootstrap port, brokers untouched")
     func kafkaProxy() throws {
-        let (_, state) = try compileExample("gcp-kafka-proxy")
+        let (manifests, _) = try compileExample("gcp-kafka-proxy")
+        let facts = ClusterFacts(listenerPort: 9092, advertised: [1: "10.64.0.10:9092", 2: "10.64.0.11:9092", 3: "10.64.0.12:9092"],
+                                 apiMaxVersions: [0: 10, 3: 12, 10: 4, 18: 3])
+        let state = DesiredStateCompiler.compile(manifests, facts: ["tidb-kafka-proxied": facts])
         let group = try #require(state.resources.first { $0.address.type == "gcp.instanceGroupManager" })
         #expect(group.properties["targetSize"] == 1)
         let hc = try #require(state.resources.first { $0.address.type == "gcp.healthCheck" })
         #expect(hc.properties["tcpHealthCheck"]?["port"] == 9092)
         let template = try #require(state.resources.first { $0.address.type == "gcp.instanceTemplate" })
+        #expect(template.unresolved == nil)
+        #expect(template.generationFamily == "kafka-proxy-tpl")
+        #expect(ResourceSpec.isGeneration(template.address.name, of: "kafka-proxy-tpl"), "\(template.address.name)")
+        #expect(template.properties["name"]?.stringValue == template.address.name)
+        #expect(group.properties["instanceTemplate"]?.stringValue == "projects/my-kafka-project/regions/us-west1/instanceTemplates/\(template.address.name)")
+        #expect(group.dependsOn.contains(template.address))
         let script = template.properties["properties"]?["metadata"]?["items"]?.arrayValue?.first?["value"]?.stringValue ?? ""
-        #expect(script.contains("'--bootstrap-server-mapping' '10.64.0.10:9092,0.0.0.0:9092,b1.abc.us-west1.gcp.3199745.tidbcloud.com:9092'"))
+        let args = try #require(KafkaProxyFlags.arguments(inStartupScript: script))
+        #expect(Array(args.prefix(2)) == ["--bootstrap-server-mapping", "10.64.0.10:9092,0.0.0.0:9092,b1.abc.us-west1.gcp.3199745.tidbcloud.com:9092"])
+        #expect(Array(args.suffix(2)) == ["--http-listen-address", "127.0.0.1:9080"], "the HTTP endpoint stays on loopback")
         #expect(template.replaceOn.contains("properties"), "instance templates are immutable")
-        let config = try #require(state.brokerConfigs["tidb-kafka-proxied"]?[1])
-        #expect(config["advertised.listeners"] == "INTERNAL://10.64.0.10:9092", "kafka-proxy mode adds no broker listener")
+        #expect(state.brokerConfigs["tidb-kafka-proxied"]?.isEmpty ?? true, "kafka-proxy mode manages no broker file")
+        #expect(!state.resources.contains { $0.address.type == "kafka.brokerConfig" })
         #expect(!state.resources.contains { $0.address.type == "gcp.network" }, "the existing VPC is only referenced")
     }
 }
