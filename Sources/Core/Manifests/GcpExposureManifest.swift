@@ -69,6 +69,11 @@ public struct GcpExposureManifest: Sendable, Hashable {
 
         public var source: Source
         public var sha256: String
+
+        public init(source: Source, sha256: String) {
+            self.source = source
+            self.sha256 = sha256
+        }
     }
 
     public var common: ExposureCommon
