@@ -249,7 +249,7 @@ let package = Package(
             name: "KafkaProxyTests",
             dependencies: [
                 "KafkaProxy", "KafkaProtocol", "KafkaClient", "KafkaSimulator", "ServerProperties", "Sockets", "TestSupport", "Manifests", "ReconcileModel",
-                "DesiredState",
+                "DesiredState", "KafkaRolling", "ProviderAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tests/Sandbox/KafkaProxyTests", swiftSettings: upcoming),
