@@ -122,7 +122,7 @@ let package = Package(
             name: "ComputeEmulator",
             dependencies: [
                 // The ARM emulator's HTTP server, JSON, request log and fault plan, shared at `package` access.
-                "ArmEmulator", "TCPForwarding",
+                "ArmEmulator", "TCPForwarding", "KafkaProxy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

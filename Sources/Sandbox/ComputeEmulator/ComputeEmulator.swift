@@ -33,6 +33,11 @@ public final class ComputeEmulator: Sendable {
         public var operationPolls = 0
         /// Items per page of a list (the cap of `maxResults`).
         public var pageSize = 500
+        /// The kafka-proxy stand-in to run for each managed instance whose startup script starts kafka-proxy (on
+        /// the instance's mapped address); nil: instances run nothing.
+        public var kafkaProxyBinary: String?
+        /// Where those processes write their output (`<instance>.log`); nil: discarded.
+        public var kafkaProxyLogDirectory: String?
 
         public init() {}
     }
@@ -115,5 +120,15 @@ public final class ComputeEmulator: Sendable {
 
     /// The TCP forwards in effect (with ``Configuration/forwarding``), and those that could not be bound.
     public var forwards: [ForwardingRule] { service.forwards }
+
+    /// The kafka-proxy stand-ins running now: instance path, address and arguments (with ``Configuration/kafkaProxyBinary``).
+    public var proxyProcesses: [(instance: String, host: String, arguments: [String])] {
+        service.proxyLaunches.map { ($0.instance, $0.host, $0.arguments) }
+    }
+
+    /// Instances whose kafka-proxy could not be started, with the reason.
+    public var proxyFailures: [String: String] {
+        Dictionary(service.proxyFailures.map { ($0.key.instance, $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
     public var forwardingFailures: [ForwardingRule: String] { service.forwardingFailures }
 }

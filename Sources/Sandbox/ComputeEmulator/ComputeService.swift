@@ -16,10 +16,14 @@ final class ComputeService: Sendable {
     let log: RequestLog
     private let table: ForwardingTable?
     private let inForce = ForwardsInForce<ForwardingRule>()
+    /// The kafka-proxy stand-ins of instances whose startup script runs one (with a binary configured).
+    let proxies: ProxyInstances?
+    private let proxiesInForce = ForwardsInForce<ProxyLaunch>()
 
     init(configuration: ComputeEmulator.Configuration) throws {
         self.configuration = configuration
         table = configuration.forwarding ? ForwardingTable() : nil
+        proxies = configuration.kafkaProxyBinary.map { ProxyInstances(binary: $0, logDirectory: configuration.kafkaProxyLogDirectory) }
         log = try RequestLog(path: configuration.requestLogPath)
     }
 
@@ -77,6 +81,17 @@ final class ComputeService: Sendable {
 
     /// Recomputes the forwards when the world changed and applies them.
     func refreshForwarding(revision: Int) {
+        if let proxies {
+            proxiesInForce.refresh(revision: revision) {
+                world.withLock { world in
+                    world.all("instances").filter { world.managed[$0.path.description] != nil }
+                        .compactMap { ProxyLaunch.of(instance: $0, addressMap: configuration.addressMap) }
+                }
+            } apply: { launches in
+                let failures = proxies.apply(launches)
+                return Dictionary(launches.compactMap { l in failures[l.instance].map { (l, $0) } }, uniquingKeysWith: { a, _ in a })
+            }
+        }
         guard let table else { return }
         inForce.refresh(revision: revision) {
             world.withLock { PortMappingForwards.plan($0, addressMap: configuration.addressMap) }
@@ -85,7 +100,13 @@ final class ComputeService: Sendable {
         }
     }
 
-    func stopForwarding() { table?.stop() }
+    func stopForwarding() {
+        table?.stop()
+        proxies?.stopAll()
+    }
+
+    var proxyLaunches: [ProxyLaunch] { proxies?.launches ?? [] }
+    var proxyFailures: [ProxyLaunch: String] { proxiesInForce.failures }
 
     /// `POST /token`: any grant (JWT bearer, refresh token, token exchange) gets a token; the emulator checks no
     /// signature, as it accepts any bearer token.

@@ -17,6 +17,7 @@ final class ProxyBed: Sendable {
     let brokerCount: Int
     let directory: URL
     let nodes: [BrokerNode]
+    let cluster: InProcessCluster
     let proxy: KafkaProxyServer
     let logLines = LogLines()
 
@@ -30,35 +31,9 @@ final class ProxyBed: Sendable {
         brokerCount = brokers
         let prefix = "127.\(Int.random(in: 100...250)).\(Int.random(in: 1...250))."
         self.prefix = prefix
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("kafka-proxy-bed-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let ids = Array(1...brokers)
-        let voters = ids.prefix(3).map { "\($0)@\(prefix)\($0):29092" }.joined(separator: ",")
-        var started: [BrokerNode] = []
-        do {
-            for id in ids {
-                let controller = id <= 3
-                let settings = [
-                    "process.roles": controller ? "broker,controller" : "broker", "node.id": "\(id)", "controller.quorum.voters": voters,
-                    "listeners": controller ? "INTERNAL://\(prefix)\(id):9092,CONTROLLER://\(prefix)\(id):29092" : "INTERNAL://\(prefix)\(id):9092",
-                    "advertised.listeners": "INTERNAL://\(prefix)\(id):9092",
-                    "inter.broker.listener.name": "INTERNAL", "controller.listener.names": "CONTROLLER",
-                    "listener.security.protocol.map": "INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                    "log.dirs": directory.appendingPathComponent("data-\(id)").path, "simulator.kafka.version": version,
-                    "simulator.topics": "orders:3:3", "simulator.fenced.ms": "50", "simulator.catchup.ms": "50",
-                    "simulator.heartbeat.ms": "50", "simulator.stale.ms": "2000", "simulator.shutdown.ms": "0",
-                ]
-                let text = settings.keys.sorted().map { "\($0)=\(settings[$0]!)" }.joined(separator: "\n") + "\n"
-                let config = try SimulatorConfig(
-                    file: PropertiesFile(bytes: Array(text.utf8)), clusterDirectory: directory.appendingPathComponent("cluster").path)
-                let node = try BrokerNode(config: config, log: SimulatorLog(path: nil, nodeId: Int32(id)))
-                try node.start()
-                started.append(node)
-            }
-        } catch {
-            started.forEach { $0.shutdown() }
-            throw error
-        }
+        cluster = try InProcessCluster(prefix: prefix, brokers: brokers, version: version)
+        directory = cluster.directory
+        let started = cluster.nodes
         nodes = started
         var configuration = ProxyConfiguration()
         let host = "\(prefix)100"
@@ -76,15 +51,14 @@ final class ProxyBed: Sendable {
         do {
             try proxy.start()
         } catch {
-            started.forEach { $0.shutdown() }
+            cluster.stop()
             throw error
         }
     }
 
     func stop() {
         proxy.stop()
-        nodes.forEach { $0.shutdown() }
-        try? FileManager.default.removeItem(at: directory)
+        cluster.stop()
     }
 
     /// Waits until broker 1 lists every broker (they start fenced).

@@ -116,15 +116,16 @@ public struct ComputeClient: Sendable {
         return current
     }
 
-    /// Every item of a list (`items` across pages), `method` GET for collections or POST for `listNetworkEndpoints`.
-    public func list(_ method: String, _ path: String) async throws -> [Value] {
+    /// Every item of a list (`items` across pages, or `key`: `managedInstances` for `listManagedInstances`), `method`
+    /// GET for collections or POST for `listNetworkEndpoints` and `listManagedInstances`.
+    public func list(_ method: String, _ path: String, key: String = "items") async throws -> [Value] {
         var items: [Value] = []
         var token: String?
         repeat {
             var query: [(String, String)] = [("maxResults", "500")]
             if let token { query.append(("pageToken", token)) }
             let page = try await send(method, path, query: query)
-            items += page["items"]?.arrayValue ?? []
+            items += page[key]?.arrayValue ?? []
             token = page["nextPageToken"]?.stringValue
             try Task.checkCancellation()
         } while token?.isEmpty == false

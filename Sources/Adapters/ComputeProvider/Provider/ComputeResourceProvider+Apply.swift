@@ -127,6 +127,25 @@ extension ComputeResourceProvider {
             guard other.isEmpty else { throw refuse(other) }
             try await client.mutate(
                 "POST", path + "/setLabels", body: ["labels": want["labels"] ?? [:], "labelFingerprint": live["labelFingerprint"] ?? .null])
+        case .groupManager:
+            let other = differing.subtracting(["targetSize", "instanceTemplate", "description"])
+            guard other.isEmpty else { throw refuse(other) }
+            // Back to its size first (fewer instances to recreate), then the template, then the description.
+            if differing.contains("targetSize"), let size = want["targetSize"]?.intValue {
+                try await client.mutate("POST", path + "/resize", body: nil, extraQuery: [("size", String(size))])
+            }
+            if differing.contains("instanceTemplate"), let template = want["instanceTemplate"] {
+                try await client.mutate("POST", path + "/setInstanceTemplate", body: ["instanceTemplate": template])
+                let instances = try await client.list("POST", path + "/listManagedInstances", key: "managedInstances")
+                    .compactMap { $0["instance"] }
+                if !instances.isEmpty {
+                    try await client.mutate("POST", path + "/recreateInstances", body: ["instances": .array(instances)])
+                }
+            }
+            if differing.contains("description") {
+                let fresh = try await client.get(path) ?? live
+                try await client.mutate("PATCH", path, body: ["description": want["description"] ?? .null, "fingerprint": fresh["fingerprint"] ?? .null])
+            }
         case .endpoints:
             let other = differing.subtracting(["networkEndpoints"])
             guard other.isEmpty else { throw refuse(other) }

@@ -11,6 +11,8 @@ public enum ComputeKind: String, CaseIterable, Sendable {
     case healthCheck = "gcp.healthCheck"
     case forwardingRule = "gcp.forwardingRule"
     case serviceAttachment = "gcp.serviceAttachment"
+    case instanceTemplate = "gcp.instanceTemplate"
+    case instanceGroupManager = "gcp.instanceGroupManager"
 
     /// How an in-place change is made.
     enum Update {
@@ -24,7 +26,12 @@ public enum ComputeKind: String, CaseIterable, Sendable {
         case labels
         /// Only the endpoints, by attach then detach (NEGs).
         case endpoints
-        /// Nothing (networks: Compute patches only `routingConfig`, which the reconciler does not manage).
+        /// A managed instance group: `targetSize` by `resize`, `instanceTemplate` by `setInstanceTemplate` then
+        /// `recreateInstances` of every managed instance (a template change reaches the VM only when it is
+        /// recreated), the `description` by PATCH with the fingerprint.
+        case groupManager
+        /// Nothing (networks: Compute patches only `routingConfig`, which the reconciler does not manage; instance
+        /// templates are immutable: a new content is a new template).
         case none
     }
 
@@ -35,16 +42,17 @@ public enum ComputeKind: String, CaseIterable, Sendable {
         case .subnetwork: .fields(["description"])
         case .instance, .forwardingRule: .labels
         case .networkEndpointGroup: .endpoints
-        case .network: .none
+        case .network, .instanceTemplate: .none
+        case .instanceGroupManager: .groupManager
         }
     }
 
     /// Desired fields the API does not take in a request body (output-only there, or sent another way).
     var notInBody: Set<String> {
         switch self {
-        case .forwardingRule, .serviceAttachment, .backendService, .healthCheck: ["region"]
+        case .forwardingRule, .serviceAttachment, .backendService, .healthCheck, .instanceTemplate: ["region"]
         case .networkEndpointGroup: ["region", "networkEndpoints"]
-        case .instance: ["zone"]
+        case .instance, .instanceGroupManager: ["zone"]
         case .network, .subnetwork, .firewall: []
         }
     }

@@ -34,6 +34,12 @@ public struct ComputeEmulatorArguments: ParsableCommand {
     @Option(help: ArgumentHelp("Items per page of a list.", valueName: "n"))
     var pageSize: NonNegative?
 
+    @Option(help: ArgumentHelp("Run this kafka-proxy (the stand-in) for every managed instance whose startup script starts kafka-proxy, on the instance's mapped address.", valueName: "path"))
+    var kafkaProxyBinary: String?
+
+    @Option(help: ArgumentHelp("Where those kafka-proxy processes write their output (<instance>.log).", valueName: "dir"))
+    var kafkaProxyLogDirectory: String?
+
     public init() {}
 
     public func validate() throws {
@@ -53,6 +59,8 @@ public struct ComputeEmulatorArguments: ParsableCommand {
         if let latencyMs { configuration.latencyMs = latencyMs.value }
         if let operationPolls { configuration.operationPolls = operationPolls.value }
         if let pageSize { configuration.pageSize = pageSize.value }
+        configuration.kafkaProxyBinary = kafkaProxyBinary
+        configuration.kafkaProxyLogDirectory = kafkaProxyLogDirectory
         return configuration
     }
 }

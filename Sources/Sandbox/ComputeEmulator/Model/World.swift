@@ -22,6 +22,10 @@ struct World: Sendable {
     /// `requestId` -> the operation key it started.
     var requestIDs: [String: String] = [:]
     var counter = 0
+    /// Instances a managed instance group created: instance path -> group manager path.
+    var managed: [String: String] = [:]
+    /// The template each managed instance was created from.
+    var createdFrom: [String: String] = [:]
     /// Bumped by every successful mutation (the forwarding refresh compares it).
     var revision = 0
 
@@ -57,6 +61,7 @@ enum Collection {
         "backendServices": "compute#backendService", "healthChecks": "compute#healthCheck",
         "forwardingRules": "compute#forwardingRule", "serviceAttachments": "compute#serviceAttachment",
         "instanceTemplates": "compute#instanceTemplate", "instanceGroupManagers": "compute#instanceGroupManager",
+        "instanceGroups": "compute#instanceGroup",
     ]
 
     /// Where each collection lives (global, regional, zonal).
@@ -66,7 +71,7 @@ enum Collection {
         case ("subnetworks", .region), ("networkEndpointGroups", .region), ("backendServices", .region), ("healthChecks", .region),
             ("forwardingRules", .region), ("serviceAttachments", .region), ("instanceTemplates", .region):
             true
-        case ("instances", .zone), ("instanceGroupManagers", .zone): true
+        case ("instances", .zone), ("instanceGroupManagers", .zone), ("instanceGroups", .zone): true
         default: false
         }
     }
@@ -94,5 +99,9 @@ enum Collection {
     static let serverFields: Set<String> = [
         "id", "kind", "selfLink", "creationTimestamp", "fingerprint", "labelFingerprint", "status", "size", "connectedEndpoints",
         "pscServiceAttachmentId", "selfLinkWithId", "gatewayAddress", "pscConnectionId", "pscConnectionStatus", "region", "zone",
+        "instanceGroup", "currentActions",
     ]
+
+    /// Collections only the server creates (a managed group's instance group): GET and list only.
+    static let serverOwned: Set<String> = ["instanceGroups"]
 }

@@ -48,7 +48,11 @@ extension Transaction {
             body["networkEndpoints"] = []
         case "backendServices":
             for backend in body["backends"]?.arrayValue ?? [] {
-                _ = try reference(backend, "group")
+                let group = try reference(backend, "group")!
+                // An instance group backend needs a health check (internal passthrough load balancers).
+                if group.path.collection == "instanceGroups", (body["healthChecks"]?.arrayValue ?? []).isEmpty {
+                    throw ComputeError.invalid("Backend services with instance group backends require a health check.")
+                }
             }
             _ = try reference(body, "network", required: false)
             for check in body["healthChecks"]?.arrayValue ?? [] where check.stringValue.flatMap({ world[$0] }) == nil {
@@ -58,6 +62,18 @@ extension Transaction {
             try validateForwardingRule(path, &body)
         case "serviceAttachments":
             try validateServiceAttachment(path, body)
+        case "instanceTemplates":
+            try validateTemplate(path, &body)
+        case "instanceGroupManagers":
+            try validateGroupManager(path, &body, existing: existing)
+        case "healthChecks":
+            guard let type = body["type"]?.stringValue, ["TCP", "HTTP", "HTTPS", "SSL", "HTTP2", "GRPC"].contains(type) else {
+                throw ComputeError.invalid("Invalid value for field 'resource.type': '\(body["type"]?.stringValue ?? "")'.")
+            }
+            if type == "TCP", body["tcpHealthCheck"]?["port"]?.intValue == nil, body["tcpHealthCheck"]?["portSpecification"]?.stringValue != "USE_SERVING_PORT" {
+                throw ComputeError.invalid("A TCP health check needs tcpHealthCheck.port or portSpecification USE_SERVING_PORT.")
+            }
+            body["region"] = nil
         default:
             break
         }

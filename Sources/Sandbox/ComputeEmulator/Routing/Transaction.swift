@@ -42,10 +42,29 @@ struct Transaction {
         }
         switch (method, path.name, rest.first) {
         case ("GET", nil, nil): return list(path)
-        case ("POST", nil, nil): return try mutate(path) { try $0.insert(path.collectionPath, body: $0.body()) }
         case ("GET", .some, nil): return .json(200, try render(existing(path)))
+        case (_, _, _) where Collection.serverOwned.contains(path.collection):
+            throw ComputeError.invalid("\(path.collection) of managed instance groups are created and deleted with their group manager")
+        case ("POST", nil, nil):
+            return try mutate(path) { t in
+                let created = try t.insert(path.collectionPath, body: t.body())
+                if created.collection == "instanceGroupManagers" { try t.settleGroup(created) }
+                return created
+            }
+        case ("DELETE", .some, nil) where path.collection == "instanceGroupManagers": return try mutate(path) { try $0.deleteGroup(path) }
+        case ("DELETE", .some, nil) where world.managed[path.description] != nil:
+            throw ComputeError.invalid("The instance \(path) is managed by \(world.managed[path.description]!); delete it through its group (deleteInstances or resize)")
         case ("DELETE", .some, nil): return try mutate(path) { try $0.delete(path) }
-        case ("PATCH", .some, nil), ("PUT", .some, nil): return try mutate(path) { try $0.patch(path, body: $0.body(), replace: method == "PUT") }
+        case ("POST", .some, "resize"): return try mutate(path) { try $0.resizeGroup(path) }
+        case ("POST", .some, "setInstanceTemplate"): return try mutate(path) { try $0.setGroupTemplate(path, body: $0.body()) }
+        case ("POST", .some, "recreateInstances"): return try mutate(path) { try $0.recreateGroupInstances(path, body: $0.body()) }
+        case ("POST", .some, "listManagedInstances"): return try listManaged(path)
+        case ("PATCH", .some, nil), ("PUT", .some, nil):
+            return try mutate(path) { t in
+                let changed = try t.patch(path, body: t.body(), replace: method == "PUT")
+                if changed.collection == "instanceGroupManagers" { try t.settleGroup(changed) }
+                return changed
+            }
         case ("POST", .some, "setLabels"): return try mutate(path) { try $0.setLabels(path, body: $0.body()) }
         case ("POST", .some, "attachNetworkEndpoints"): return try mutate(path) { try $0.attach(path, body: $0.body()) }
         case ("POST", .some, "detachNetworkEndpoints"): return try mutate(path) { try $0.detach(path, body: $0.body()) }
@@ -224,7 +243,8 @@ struct Transaction {
         case "PUT": return "update"
         default:
             let last = request.path.split(separator: "/").last.map(String.init) ?? ""
-            return ["setLabels", "attachNetworkEndpoints", "detachNetworkEndpoints"].contains(last) ? last : "insert"
+            return ["setLabels", "attachNetworkEndpoints", "detachNetworkEndpoints", "resize", "setInstanceTemplate", "recreateInstances"]
+                .contains(last) ? last : "insert"
         }
     }
 
