@@ -228,7 +228,8 @@ let package = Package(
             name: "ComputeProviderTests",
             dependencies: [
                 "ComputeProvider", "GcpCloud", "ProviderAPI", "ReconcileModel", "CurlTransport", "CloudHTTP", "TestSupport", "ComputeEmulator",
-                "ArmEmulator", "ReconcileEngine", "FileStateStore", "Manifests", "Execution", "DesiredState",
+                "ArmEmulator", "ReconcileEngine", "FileStateStore", "Manifests", "Execution", "DesiredState", "KafkaSimulator", "KafkaRolling",
+                "KafkaClient", "KafkaProtocol",
             ],
             path: "Tests/Adapters/ComputeProviderTests", swiftSettings: upcoming
         ),

@@ -35,9 +35,16 @@ final class EmulatedGcp: Sendable {
         ]
     }()
 
-    init(example: String = "gcp-psc-port-mapping", operationPolls: Int = 1, transport: ((any HTTPTransport) -> any HTTPTransport)? = nil) throws {
+    let factsReader: (any ClusterFactsReader)?
+
+    init(
+        example: String = "gcp-psc-port-mapping", operationPolls: Int = 1, transport: ((any HTTPTransport) -> any HTTPTransport)? = nil,
+        factsReader: (any ClusterFactsReader)? = nil, configure: (inout ComputeEmulator.Configuration) -> Void = { _ in }
+    ) throws {
+        self.factsReader = factsReader
         var configuration = ComputeEmulator.Configuration()
         configuration.operationPolls = operationPolls
+        configure(&configuration)
         emulator = try ComputeEmulator(configuration: configuration)
         try emulator.start()
         let policy = GcpCloud.computePolicy(RetryPolicy(baseDelay: .milliseconds(1), maxDelay: .milliseconds(5), maxRetryAfter: .milliseconds(5)))
@@ -55,7 +62,7 @@ final class EmulatedGcp: Sendable {
             providers: ProviderRegistry([
                 ProviderFamily("kafka", lifetime: .manifests) { [brokers] _ in brokers },
                 ProviderFamily("gcp", lifetime: .reconciler) { [provider] _ in provider },
-            ]), store: FileStateStore(directory: state), clock: ContinuousClock(), now: Date.init)
+            ]), store: FileStateStore(directory: state), clock: ContinuousClock(), now: Date.init, factsReader: factsReader)
         return await engine.reconcile(PassRequest(manifests: manifests, mode: mode))
     }
 
