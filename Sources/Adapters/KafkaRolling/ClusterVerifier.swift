@@ -39,6 +39,7 @@ public struct ClusterVerifier: Sendable {
                 await probeIdentity(broker: broker.id, endpoint: "\(broker.internalHost):\(exposure.listenerPort)", via: "its \(exposure.listenerName) listener", note: note, advertisedMustResolve: true)
             }
         }
+        for proxy in cluster.proxies { sections += await verify(proxy, note: note) }
         let verdicts = cluster.brokers.map { b in
             VerificationReport.Verdict(broker: b.id, ok: !failed.contains(b.id), findings: findings[b.id] ?? [])
         }
@@ -91,6 +92,65 @@ public struct ClusterVerifier: Sendable {
         }
         for id in expected.keys.sorted() { note(id, "\(listener): no broker answered a bootstrap request on this listener", true) }
         return .init(listener: listener, bootstrap: "-", lines: [])
+    }
+
+    /// kafka-proxy mode: a Kafka round trip (Metadata) through every static endpoint, never the proxy's `/health`
+    /// (which always answers OK); the brokers listed there must be the proxy's static names for the mapped brokers and
+    /// its dynamic host for the others; then the identity of every broker through every name listed (dynamic ones too).
+    private func verify(_ proxy: RollingCluster.ProxyExposure, note: (Int, String, Bool) -> Void) async -> [VerificationReport.Section] {
+        let label = "kafka-proxy \(proxy.name)"
+        if let why = proxy.unresolved {
+            for broker in cluster.brokers { note(broker.id, "\(label): cannot check: \(why)", true) }
+            return []
+        }
+        var sections: [VerificationReport.Section] = []
+        var probed: [Int: Set<String>] = [:]
+        for (id, endpoint) in proxy.staticEndpoints.sorted(by: { $0.key < $1.key }) {
+            let parts = endpoint.split(separator: ":")
+            guard parts.count == 2, let port = Int(parts[1]) else { continue }
+            let host = String(parts[0])
+            if (try? dialer.resolve(host: host, port: port)) == nil {
+                note(id, "\(label): bootstrap through \(endpoint) not checked, the name does not resolve here (pass --resolve to check the path)", requireAdvertised)
+                continue
+            }
+            let client = KafkaClient(host: host, port: port, dialer: dialer, options: Self.options)
+            let answer: Result<MetadataResponse, KafkaClientError>
+            do { answer = .success(try await client.metadata(topics: [])) } catch { answer = .failure(error) }
+            await client.close()
+            guard case .success(let metadata) = answer else {
+                if case .failure(let error) = answer { note(id, "\(label): no Kafka answer through static port \(endpoint): \(error)", true) }
+                sections.append(.init(listener: label, bootstrap: endpoint, lines: []))
+                continue
+            }
+            note(id, "\(label): Kafka round trip through static port \(endpoint)", false)
+            var lines: [VerificationReport.Line] = []
+            for broker in metadata.brokers.sorted(by: { $0.nodeID < $1.nodeID }) {
+                let listed = "\(broker.host):\(broker.port)"
+                let node = "\(listed) (id: \(broker.nodeID) rack: \(broker.rack ?? "null"))"
+                switch await apiVersions(host: broker.host, port: Int(broker.port)) {
+                case .success(let count): lines.append(.init(node: node, result: "OK (\(count) APIs)"))
+                case .failure(let error): lines.append(.init(node: node, result: "ERROR: \(error)"))
+                }
+                let brokerID = Int(broker.nodeID)
+                if let want = proxy.staticEndpoints[brokerID] {
+                    if listed != want { note(brokerID, "\(label): listed through \(endpoint) as \(listed), expected \(want)", true) }
+                } else if broker.host != proxy.dynamicHost {
+                    note(brokerID, "\(label): listed through \(endpoint) as \(listed), expected a dynamic listener on \(proxy.dynamicHost)", true)
+                }
+                probed[brokerID, default: []].insert(listed)
+            }
+            for want in proxy.staticEndpoints.keys.sorted() where !metadata.brokers.contains(where: { Int($0.nodeID) == want }) {
+                note(want, "\(label): missing from the broker list through \(endpoint)", true)
+            }
+            sections.append(.init(listener: label, bootstrap: endpoint, lines: lines))
+        }
+        for (id, endpoints) in probed.sorted(by: { $0.key < $1.key }) {
+            for endpoint in endpoints.sorted() {
+                let kind = proxy.staticEndpoints[id] == endpoint ? "static" : "dynamic"
+                await probeIdentity(broker: id, endpoint: endpoint, via: "\(label) (\(kind)) \(endpoint)", note: note)
+            }
+        }
+        return sections
     }
 
     /// ApiVersions to `host:port`: the number of APIs the broker advertises, or why it could not be asked.

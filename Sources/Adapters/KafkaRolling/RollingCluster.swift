@@ -35,9 +35,28 @@ public struct RollingCluster: Sendable {
         }
     }
 
+    /// A kafka-proxy in front of the cluster (GCP kafka-proxy mode): what `verify` checks through it.
+    public struct ProxyExposure: Sendable, Hashable {
+        public var name: String
+        /// Each mapped broker's static endpoint as the proxy advertises it (`b<id>.<suffix>:<port>`), by node id.
+        public var staticEndpoints: [Int: String]
+        /// The host the proxy advertises for brokers it found later (its dynamic listeners, any port).
+        public var dynamicHost: String
+        /// Why the expected endpoints could not be derived (the brokers' addresses unreadable, a version too new).
+        public var unresolved: String?
+
+        public init(name: String, staticEndpoints: [Int: String], dynamicHost: String, unresolved: String? = nil) {
+            self.name = name
+            self.staticEndpoints = staticEndpoints
+            self.dynamicHost = dynamicHost
+            self.unresolved = unresolved
+        }
+    }
+
     public var name: String
     public var brokers: [Broker]
     public var exposures: [Exposure]
+    public var proxies: [ProxyExposure] = []
     /// Run on the broker's VM over SSH, one broker at a time.
     public var restartCommand: [String]
     public var restartTimeout: Duration

@@ -3,7 +3,8 @@ public import Foundation
 public import KafkaBrokers
 public import Manifests
 public import ProviderAPI
-import ReconcileModel
+public import ReconcileModel
+import DesiredState
 import AzureCloud
 import GcpCloud
 import SSHTransport
@@ -77,6 +78,22 @@ public enum StandardProviders {
             timeouts: RollTimeouts(
                 preGate: .seconds(health.brokerReadyTimeoutSeconds), postRestart: .seconds(health.brokerReadyTimeoutSeconds),
                 poll: .milliseconds(health.pollIntervalMilliseconds)))
+    }
+
+    /// What `verify` checks through each kafka-proxy exposure of `cluster`: the proxy's static endpoints, derived from
+    /// the brokers' advertised INTERNAL addresses (`facts`, read over Kafka) exactly as the proxy's flags are.
+    public static func proxyExposures(_ cluster: KafkaClusterManifest, manifests: ManifestSet, facts: ClusterFacts?) -> [RollingCluster.ProxyExposure] {
+        manifests.gcpExposures.filter { $0.mode == .kafkaProxy && $0.common.cluster.value == cluster.name.value }.map { exposure in
+            let name = exposure.common.name.value
+            let dynamicHost = KafkaProxyFlags.dynamicHost(exposure: exposure)
+            switch KafkaProxyFlags.mappings(exposure: exposure, cluster: cluster, facts: facts) {
+            case .success(let mappings):
+                return .init(name: name, staticEndpoints: Dictionary(mappings.map { ($0.nodeID, $0.advertised) }, uniquingKeysWith: { a, _ in a }),
+                             dynamicHost: dynamicHost)
+            case .failure(let why):
+                return .init(name: name, staticEndpoints: [:], dynamicHost: dynamicHost, unresolved: why.message)
+            }
+        }
     }
 
     /// One SSH endpoint per broker of every cluster, from the cluster's `ssh` settings.

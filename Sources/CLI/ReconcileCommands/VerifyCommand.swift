@@ -63,7 +63,13 @@ struct VerifyCommand: AsyncParsableCommand {
         let endpoints = StandardProviders.brokerEndpoints(load.manifests)
         var reports: [VerificationReport] = []
         for cluster in selected.sorted(by: { $0.name.value < $1.name.value }) {
-            let rolling = StandardProviders.rollingCluster(cluster, manifests: load.manifests, endpoints: endpoints)
+            var rolling = StandardProviders.rollingCluster(cluster, manifests: load.manifests, endpoints: endpoints)
+            if load.manifests.clustersNeedingFacts.contains(where: { $0.name.value == cluster.name.value }) {
+                let port = cluster.internalListener.port.value
+                let facts = await KafkaFactsReader(dialer: dialer).facts(ClusterFactsRequest(
+                    cluster: cluster.name.value, bootstrap: cluster.brokers.map { "\($0.address.value):\(port)" }, listenerPort: port))
+                rolling.proxies = StandardProviders.proxyExposures(cluster, manifests: load.manifests, facts: facts)
+            }
             var report = await ClusterVerifier(cluster: rolling, dialer: dialer, requireAdvertised: requireAdvertised).verify()
             report.services = await ConsumerServices.check(
                 cluster: cluster.name.value, manifests: load.manifests, providers: providers, requireCloud: requireCloud)

@@ -98,9 +98,11 @@ public enum KafkaProxyFlags {
     /// kafka-proxy versions this reconciler knows, with the newest Kafka each handles (kafka-proxy.md B.1).
     public static let supportedKafka: [String: String] = ["v0.3.11": "3.7.x"]
 
-    /// The static mappings in node-id order, ports from `bootstrapPortStart` on. Every broker the manifest lists must
-    /// be registered (a broker that is down does not reshuffle the ports); brokers the cluster reports beyond the
-    /// manifest are mapped too (else each would get a dynamic port anyway).
+    /// The static mappings: one per broker of the manifest, in node-id order, ports from `bootstrapPortStart` on, each
+    /// with the `host:port` that broker advertises (as read, never as the manifest writes it). Every such broker must
+    /// be registered (one that is down does not reshuffle the ports). Brokers the cluster has beyond the manifest get
+    /// kafka-proxy's dynamic listeners (seed 003 §6: a mapping per zone is enough to bootstrap); adding one to the
+    /// manifest gives it a static port, a new template.
     public static func mappings(
         exposure: GcpExposureManifest, cluster: KafkaClusterManifest, facts: ClusterFacts?
     ) -> Result<[Mapping], Unresolved> {
@@ -114,14 +116,15 @@ public enum KafkaProxyFlags {
                 + "kafka-proxy's mappings must match them exactly, so the proxy's template is not planned"))
         }
         if let problem = compatibilityProblem(version: proxy.version, facts: facts) { return .failure(Unresolved(message: problem)) }
-        let missing = cluster.brokers.map(\.nodeID.value).filter { facts.advertised[$0] == nil }.sorted()
+        let ids = cluster.brokers.map(\.nodeID.value).sorted()
+        let missing = ids.filter { facts.advertised[$0] == nil }
         if !missing.isEmpty {
             return .failure(Unresolved(message: "broker\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) of the manifest "
                 + "\(missing.count == 1 ? "is" : "are") not registered in the cluster's metadata (down, fenced, or a wrong node id); the proxy's mappings "
                 + "are not changed until every broker is back, so that no port moves under a consumer"))
         }
         let pattern = exposure.common.pattern.value
-        let mappings = facts.advertised.keys.sorted().enumerated().map { index, id in
+        let mappings = ids.enumerated().map { index, id in
             let port = proxy.bootstrapPortStart.value + index
             return Mapping(nodeID: id, upstream: facts.advertised[id]!, port: port, advertised: pattern.endpoint(nodeID: id, port: port))
         }
@@ -157,14 +160,18 @@ public enum KafkaProxyFlags {
         guard let proxy = exposure.kafkaProxy else { return [] }
         var out: [String] = []
         for m in mappings { out += ["--bootstrap-server-mapping", "\(m.upstream),0.0.0.0:\(m.port),\(m.advertised)"] }
-        // After the last static port: brokers the cluster reports beyond the manifest take static ports, so a manifest's
-        // `dynamicSequentialMinPort` inside the static range moves up rather than colliding with them.
+        // After the last static port: a broker added to the manifest takes the next static port, so a manifest's
+        // `dynamicSequentialMinPort` inside the static range moves up rather than colliding with it.
         let afterStatic = proxy.bootstrapPortStart.value + mappings.count
         let dynamicStart = max(proxy.dynamicSequentialMinPort.value, afterStatic)
-        let pattern = exposure.common.pattern.value
-        let dynamicHost = pattern.hostPattern.replacing(AdvertisedListenerPattern.brokerToken, with: proxy.dynamicAdvertisedWord)
-        out += ["--dynamic-sequential-min-port", String(dynamicStart), "--dynamic-advertised-listener", dynamicHost]
+        out += ["--dynamic-sequential-min-port", String(dynamicStart), "--dynamic-advertised-listener", dynamicHost(exposure: exposure)]
         return out
+    }
+
+    /// The bare host the proxy advertises for brokers it finds later (`<broker_id>` replaced by the manifest's word).
+    public static func dynamicHost(exposure: GcpExposureManifest) -> String {
+        exposure.common.pattern.value.hostPattern.replacing(
+            AdvertisedListenerPattern.brokerToken, with: exposure.kafkaProxy?.dynamicAdvertisedWord ?? "brokers")
     }
 
     /// The flags as the manifest's brokers would give them if each advertised exactly its manifest address on the

@@ -57,20 +57,20 @@ final class EmulatedGcp: Sendable {
 
     deinit { emulator.stop() }
 
-    func pass(_ mode: PassRequest.Mode = .apply) async -> PassResult {
+    func pass(_ mode: PassRequest.Mode = .apply, manifests override: ManifestSet? = nil) async -> PassResult {
         let engine = Reconciler(
             providers: ProviderRegistry([
                 ProviderFamily("kafka", lifetime: .manifests) { [brokers] _ in brokers },
                 ProviderFamily("gcp", lifetime: .reconciler) { [provider] _ in provider },
             ]), store: FileStateStore(directory: state), clock: ContinuousClock(), now: Date.init, factsReader: factsReader)
-        return await engine.reconcile(PassRequest(manifests: manifests, mode: mode))
+        return await engine.reconcile(PassRequest(manifests: override ?? manifests, mode: mode))
     }
 
     /// Applies until a pass succeeds (at most `limit`); the results in order.
-    func applyUntilConverged(limit: Int = 3) async -> [PassResult] {
+    func applyUntilConverged(limit: Int = 3, manifests override: ManifestSet? = nil) async -> [PassResult] {
         var results: [PassResult] = []
         while results.count < limit {
-            let result = await pass()
+            let result = await pass(manifests: override)
             results.append(result)
             if result.succeeded { break }
         }

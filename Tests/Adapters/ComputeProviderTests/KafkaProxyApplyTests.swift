@@ -6,6 +6,7 @@ import KafkaClient
 import KafkaProtocol
 import KafkaRolling
 import KafkaSimulator
+import Manifests
 import ProviderAPI
 import ReconcileEngine
 import ReconcileModel
@@ -31,7 +32,7 @@ final class ProxyApplyBed: Sendable {
 
     init(version: String = "3.7.1") throws {
         let prefix = self.prefix
-        cluster = try InProcessCluster(prefix: prefix, brokers: 3, version: version, advertisedHost: { "10.64.0.\(9 + $0)" })
+        cluster = try InProcessCluster(prefix: prefix, brokers: 4, version: version, advertisedHost: { "10.64.0.\(9 + $0)" })
         var map: [String: String] = [:]
         for id in 1...4 { map["10.64.0.\(9 + id)"] = "\(prefix)\(id)" }
         for i in 0..<4 { map["10.64.0.\(2 + i)"] = "\(prefix)\(100 + i)" }
@@ -116,11 +117,11 @@ struct KafkaProxyApplyTests {
         (result.plan?.changes ?? []).map { "\($0.action.rawValue) \($0.address.type)/\($0.address.name)" }
     }
 
-    @Test("plan, apply, the proxy answers through the load balancer; drift (group resized to 2) repaired; a broker added is a new template, the group moved, the old template deleted")
+    @Test("plan, apply, the proxy answers through the load balancer (broker 4, not in the manifest, on a dynamic port); drift (group resized to 2) repaired; broker 4 added to the manifest is a new template, the group moved, the old template deleted")
     func endToEnd() async throws {
         let bed = try ProxyApplyBed()
         defer { bed.stop() }
-        try await bed.waitUntilRegistered(3)
+        try await bed.waitUntilRegistered(4)
         try await bed.seedNetwork()
 
         let dry = await bed.gcp.pass(.dryRun)
@@ -138,9 +139,10 @@ struct KafkaProxyApplyTests {
         let processes = bed.gcp.emulator.proxyProcesses
         try #require(processes.count == 1, "\(bed.gcp.emulator.proxyFailures)")
         #expect(processes[0].arguments.contains("10.64.0.10:9092,\(bed.instanceHost):9092,b1.\(ProxyApplyBed.suffix):9092"))
+        let dynamic = "brokers.\(ProxyApplyBed.suffix):9095"
         for (i, port) in [9092, 9093, 9094].enumerated() {
             let brokers = try await bed.brokersThroughLoadBalancer(port: port)
-            #expect(brokers == (1...3).map { "b\($0).\(ProxyApplyBed.suffix):\(9091 + $0)" }, "through static port \(port) (#\(i + 1))")
+            #expect(brokers == (1...3).map { "b\($0).\(ProxyApplyBed.suffix):\(9091 + $0)" } + [dynamic], "through static port \(port) (#\(i + 1))")
         }
         let quiet = await bed.gcp.pass(.dryRun)
         #expect(Self.summary(quiet).isEmpty, "\(Self.summary(quiet))")
@@ -155,11 +157,15 @@ struct KafkaProxyApplyTests {
         #expect(repaired.succeeded)
         #expect(bed.instances.count == 1)
 
-        // A broker joins the cluster: a new template (consumer visible), the group moved to it, the old one deleted.
+        // Broker 4 joins the manifest: a new template (consumer visible), the group moved to it, the old one deleted.
         let oldTemplate = try #require(bed.templates.first)
-        try bed.cluster.add(4)
-        try await bed.waitUntilRegistered(4)
-        let grown = await bed.gcp.pass(.dryRun)
+        var grownManifests = bed.gcp.manifests
+        var broker = grownManifests.clusters[0].brokers[2]
+        broker.nodeID.value = 4
+        broker.name.value = "broker-node4"
+        broker.address.value = "10.64.0.13"
+        grownManifests.clusters[0].brokers.append(broker)
+        let grown = await bed.gcp.pass(.dryRun, manifests: grownManifests)
         let changes = grown.plan?.changes ?? []
         #expect(Self.summary(grown).count == 4, "template, group, health-check firewall, old template: \(Self.summary(grown))")
         let create = try #require(changes.first { $0.action == .create && $0.address.type == "gcp.instanceTemplate" })
@@ -169,12 +175,12 @@ struct KafkaProxyApplyTests {
         #expect(delete.reason == .superseded && oldTemplate.hasSuffix(delete.address.name))
         #expect(changes.firstIndex { $0.action == .delete }! > changes.firstIndex { $0.address.name == "kafka-proxy-ig" }!)
         #expect(Self.summary(grown).contains("update gcp.firewall/allow-proxy-psc-traffic-health-checks"), "the health checkers reach the new static port too")
-        let moved = await bed.gcp.applyUntilConverged()
+        let moved = await bed.gcp.applyUntilConverged(manifests: grownManifests)
         #expect(moved.last?.succeeded == true)
         #expect(bed.templates.count == 1 && bed.templates != [oldTemplate])
         let brokers = try await bed.brokersThroughLoadBalancer(port: 9092)
         #expect(brokers == (1...4).map { "b\($0).\(ProxyApplyBed.suffix):\(9091 + $0)" })
-        #expect(Self.summary(await bed.gcp.pass(.dryRun)).isEmpty)
+        #expect(Self.summary(await bed.gcp.pass(.dryRun, manifests: grownManifests)).isEmpty)
         // Every request (the provider's, and the console's resize) validates against the discovery document.
         let problems = try GcpRequestCheck.problems(bed.gcp.requests)
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
@@ -184,7 +190,7 @@ struct KafkaProxyApplyTests {
     func versionGuard() async throws {
         let bed = try ProxyApplyBed(version: "3.8.0")
         defer { bed.stop() }
-        try await bed.waitUntilRegistered(3)
+        try await bed.waitUntilRegistered(4)
         try await bed.seedNetwork()
         let result = await bed.gcp.pass()
         let problems = result.plan?.problems.map(\.message) ?? []

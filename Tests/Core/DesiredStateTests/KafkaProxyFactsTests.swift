@@ -45,9 +45,22 @@ struct KafkaProxyFactsTests {
         #expect(ResourceSpec.isGeneration(c.address.name, of: "kafka-proxy-tpl"))
     }
 
-    @Test("a broker the cluster reports beyond the manifest gets the next static port; the dynamic range moves past it")
+    @Test("a broker the cluster has beyond the manifest is left to the dynamic listeners; added to the manifest, it gets the next static port")
     func addedBroker() throws {
-        let (template, _, state) = try Self.compiled(Self.facts([1: "10.64.0.10:9092", 2: "10.64.0.11:9092", 3: "10.64.0.12:9092", 4: "10.64.0.13:9092"]))
+        let four = Self.facts([1: "10.64.0.10:9092", 2: "10.64.0.11:9092", 3: "10.64.0.12:9092", 4: "10.64.0.13:9092"])
+        let (unlisted, _, _) = try Self.compiled(four)
+        #expect(!Self.args(unlisted).contains { $0.hasPrefix("10.64.0.13") }, "broker 4 is found dynamically")
+        #expect(unlisted.address == (try Self.compiled(Self.facts([1: "10.64.0.10:9092", 2: "10.64.0.11:9092", 3: "10.64.0.12:9092"]))).template.address,
+                "a broker outside the manifest changes nothing")
+
+        var (manifests, _) = try compileExample("gcp-kafka-proxy")
+        var broker = manifests.clusters[0].brokers[2]
+        broker.nodeID.value = 4
+        broker.name.value = "broker-node4"
+        broker.address.value = "10.64.0.13"
+        manifests.clusters[0].brokers.append(broker)
+        let state = DesiredStateCompiler.compile(manifests, facts: ["tidb-kafka-proxied": four])
+        let template = try #require(state.resources.first { $0.address.type == "gcp.instanceTemplate" })
         let args = Self.args(template)
         #expect(args.contains("10.64.0.13:9092,0.0.0.0:9095,b4.\(Self.suffix):9095"))
         let dynamic = try #require(args.firstIndex(of: "--dynamic-sequential-min-port"))
