@@ -6,6 +6,12 @@
   sandbox-gcp.py BASE detach-endpoint NEG INSTANCE    someone detaches a broker's endpoint from the NEG in the console
   sandbox-gcp.py BASE show NEG                        prints the NEG's endpoints
   sandbox-gcp.py BASE attachment ATTACHMENT           prints the attachment's connected endpoints
+  sandbox-gcp.py BASE existing-network PROJECT REGION  the VPC kafka-vpc and brokers-subnet (10.64.0.0/18) someone made before
+  sandbox-gcp.py BASE resize IGM N                    someone resizes the managed instance group in the console
+  sandbox-gcp.py BASE edit-template IGM               someone "edits" the group's template the only way GCE allows: a copy
+                                                      with the last bootstrap mapping dropped from its flags, set on the
+                                                      group, its instances recreated
+  sandbox-gcp.py BASE group IGM                       prints the group's size, template and instances
 
 BASE is the Compute endpoint (`http://127.0.0.1:PORT/compute/v1/`); NEG, ATTACHMENT and INSTANCE are paths
 `projects/...`. The emulator accepts any bearer token; stdlib only.
@@ -102,7 +108,67 @@ def show_attachment(base, attachment):
         print(f"  {relative(c.get('endpoint', '?'))}: {c.get('status')} (pscConnectionId {c.get('pscConnectionId')})")
 
 
+def existing_network(base, project, region):
+    project = f"projects/{project}"
+    mutate(base, "POST", f"{project}/global/networks", {"name": "kafka-vpc", "autoCreateSubnetworks": False})
+    mutate(base, "POST", f"{project}/regions/{region}/subnetworks", {
+        "name": "brokers-subnet", "network": f"{project}/global/networks/kafka-vpc", "ipCidrRange": "10.64.0.0/18"})
+    print(f"{project}: VPC kafka-vpc with brokers-subnet 10.64.0.0/18 (not the reconciler's: it only references them)")
+
+
+def resize(base, igm, size):
+    mutate(base, "POST", f"{igm}/resize?size={int(size)}")
+    print(f"{igm.rsplit('/', 1)[-1]} resized to {size}")
+
+
+def managed(base, igm):
+    status, page = call(base, "POST", f"{igm}/listManagedInstances")
+    if status != 200:
+        sys.exit(f"listManagedInstances {igm}: {status} {json.dumps(page)}")
+    return page.get("managedInstances", [])
+
+
+def edit_template(base, igm):
+    status, group = call(base, "GET", igm)
+    if status != 200:
+        sys.exit(f"GET {igm}: {status} {json.dumps(group)}")
+    source = relative(group["instanceTemplate"])
+    status, template = call(base, "GET", source)
+    if status != 200:
+        sys.exit(f"GET {source}: {status} {json.dumps(template)}")
+    properties = template["properties"]
+    for item in properties.get("metadata", {}).get("items", []):
+        if item["key"] != "startup-script":
+            continue
+        lines = item["value"].split("\n")
+        for i, line in enumerate(lines):
+            if line.startswith('KAFKA_PROXY_ARGS="'):
+                words = line[len('KAFKA_PROXY_ARGS="'):-1].split()
+                last = max(j for j, w in enumerate(words) if w == "--bootstrap-server-mapping")
+                print(f"dropping flag: {words[last]} {words[last + 1]}")
+                del words[last:last + 2]
+                lines[i] = 'KAFKA_PROXY_ARGS="' + " ".join(words) + '"'
+        item["value"] = "\n".join(lines)
+    region_path = source.rsplit("/instanceTemplates/", 1)[0]
+    name = "kafka-proxy-tpl-by-hand"
+    mutate(base, "POST", f"{region_path}/instanceTemplates", {"name": name, "description": "edited in the console", "properties": properties})
+    mutate(base, "POST", f"{igm}/setInstanceTemplate", {"instanceTemplate": f"{region_path}/instanceTemplates/{name}"})
+    mutate(base, "POST", f"{igm}/recreateInstances", {"instances": [m["instance"] for m in managed(base, igm)]})
+    print(f"{igm.rsplit('/', 1)[-1]} now runs {name}; its instances were recreated")
+
+
+def show_group(base, igm):
+    status, group = call(base, "GET", igm)
+    if status != 200:
+        sys.exit(f"GET {igm}: {status} {json.dumps(group)}")
+    print(f"  targetSize {group.get('targetSize')}, template {relative(group.get('instanceTemplate', '?')).rsplit('/', 1)[-1]}")
+    for m in managed(base, igm):
+        print(f"  {relative(m['instance']).rsplit('/', 1)[-1]}: {m.get('instanceStatus')} "
+              f"(template {relative(m.get('version', {}).get('instanceTemplate', '?')).rsplit('/', 1)[-1]})")
+
+
 if __name__ == "__main__":
     base, command, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     {"consumer-endpoint": consumer_endpoint, "detach-endpoint": detach_endpoint, "show": show,
-     "attachment": show_attachment}[command](base, *args)
+     "attachment": show_attachment, "existing-network": existing_network, "resize": resize,
+     "edit-template": edit_template, "group": show_group}[command](base, *args)

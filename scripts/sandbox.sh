@@ -6,12 +6,14 @@
 #   scripts/sandbox.sh azure              the same
 #   scripts/sandbox.sh gcp-port-mapping   seed 003 option A, GCP Private Service Connect by port mapping
 #                                         (the Compute emulator)
+#   scripts/sandbox.sh gcp-kafka-proxy    seed 003 option B, GCP Private Service Connect through kafka-proxy
+#                                         (the Compute emulator running the kafka-proxy stand-in)
 #
 # SANDBOX_CONFIGURATION=debug reuses the test build (CI does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario=${1:-azure}
 case "$scenario" in
-    azure | gcp-port-mapping) exec bash "scripts/sandbox/$scenario.sh" ;;
-    *) echo "sandbox: unknown scenario '$scenario' (azure, gcp-port-mapping)" >&2; exit 2 ;;
+    azure | gcp-port-mapping | gcp-kafka-proxy) exec bash "scripts/sandbox/$scenario.sh" ;;
+    *) echo "sandbox: unknown scenario '$scenario' (azure, gcp-port-mapping, gcp-kafka-proxy)" >&2; exit 2 ;;
 esac

@@ -25,4 +25,8 @@ SANDBOX_CONFIGURATION=debug scripts/sandbox.sh gcp-port-mapping >sandbox-gcp.log
 grep -q "All brokers match the manifests." sandbox-gcp.log && grep -q "No changes. The real world matches the manifests." sandbox-gcp.log \
     && grep -q "Sandbox finished" sandbox-gcp.log || { echo "test: the GCP sandbox did not finish" >&2; exit 1; }
 echo "sandbox gcp-port-mapping: passed (log: sandbox-gcp.log)"
+SANDBOX_CONFIGURATION=debug scripts/sandbox.sh gcp-kafka-proxy >sandbox-gcp-proxy.log 2>&1 || { tail -40 sandbox-gcp-proxy.log >&2; echo "test: the kafka-proxy sandbox failed (log: sandbox-gcp-proxy.log)" >&2; exit 1; }
+grep -q "All brokers match the manifests." sandbox-gcp-proxy.log && grep -q "No changes. The real world matches the manifests." sandbox-gcp-proxy.log \
+    && grep -q "Sandbox finished" sandbox-gcp-proxy.log || { echo "test: the kafka-proxy sandbox did not finish" >&2; exit 1; }
+echo "sandbox gcp-kafka-proxy: passed (log: sandbox-gcp-proxy.log)"
 swift test --skip-build --no-parallel --filter "$hosts"

@@ -31,20 +31,7 @@ step "GCP: the Compute emulator on loopback, its load balancer and PSC endpoints
 maps=(--address-map "$rule_private=$rule_local" --address-map "$consumer_private=$consumer_local")
 for i in 0 1 2; do maps+=(--address-map "${private[$i]}=${local[$i]}"); done
 start_emulator compute-emulator --forwarding "${maps[@]}" --operation-polls 2
-gcp="http://127.0.0.1:$emulator_port"
-compute=$gcp/compute/v1/
-# The reconciler's credentials and Compute endpoint, pointed at the emulator: a service-account key file, as
-# `gcloud iam service-accounts keys create` would write (against the real GCP, only the endpoint would go).
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$sandbox/key.pem" 2>/dev/null
-python3 - "$sandbox/key.pem" "$gcp/token" >"$sandbox/service-account.json" <<'PY'
-import json, sys
-print(json.dumps({"type": "service_account", "project_id": "my-kafka-project", "private_key_id": "sandbox-key",
-                  "private_key": open(sys.argv[1]).read(), "client_email": "reconciler@my-kafka-project.iam.gserviceaccount.com",
-                  "client_id": "100000000000000000001", "token_uri": sys.argv[2]}))
-PY
-export GOOGLE_APPLICATION_CREDENTIALS=$sandbox/service-account.json GOOGLE_COMPUTE_CUSTOM_ENDPOINT=$compute
-export GCE_METADATA_HOST=127.0.0.1:$emulator_port   # never the link-local metadata address, even by mistake
-export RECONCILE_GCP_POLL_SECONDS=0
+gcp_credentials
 
 step "Three KRaft brokers (simulated) as the runbook leaves them before the EXTERNAL listener"
 start_brokers /home/kafka/data

@@ -40,18 +40,21 @@ start_emulator() {
     cat "$sandbox/$name.out"
 }
 
-# start_brokers LOG_DIRS: three KRaft broker simulators as the runbook leaves them before the EXTERNAL listener,
-# broker i at ${private[i]} (listening on ${local[i]}); host H's files are the directory hosts/H.
+# start_brokers LOG_DIRS: KRaft broker simulators as the runbook leaves them before the EXTERNAL listener, one per
+# entry of `private`, broker i at ${private[i]} (listening on ${local[i]}); the first three are also the controller
+# quorum, any further one is a plain broker; host H's files are the directory hosts/H.
 start_brokers() {
-    local log_dirs=$1 voters="1@${private[0]}:29092,2@${private[1]}:29092,3@${private[2]}:29092" i ip home
-    for i in 0 1 2; do
+    local log_dirs=$1 voters="1@${private[0]}:29092,2@${private[1]}:29092,3@${private[2]}:29092" i ip home roles listeners
+    for i in "${!private[@]}"; do
         ip=${private[$i]}; home=$sandbox/hosts/$ip; mkdir -p "$home/config"
+        roles=broker,controller; listeners=INTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:29092
+        [ "$i" -ge 3 ] && { roles=broker; listeners=INTERNAL://0.0.0.0:9092; }
         cat >"$home/config/server.properties" <<PROPS
 # broker $((i+1)): the seed's file before the EXTERNAL listener
-process.roles=broker,controller
+process.roles=$roles
 node.id=$((i+1))
 controller.quorum.voters=$voters
-listeners=INTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:29092
+listeners=$listeners
 inter.broker.listener.name=INTERNAL
 advertised.listeners=INTERNAL://$ip:9092
 controller.listener.names=CONTROLLER
@@ -84,7 +87,25 @@ YAML
 resolve_brokers() {
     local listen_port=$1 i port
     resolve=()
-    for i in 0 1 2; do
+    for i in "${!private[@]}"; do
         for port in 9092 "$listen_port"; do resolve+=(--resolve "${private[$i]}:$port=${local[$i]}:$port"); done
     done
+}
+
+# gcp_credentials: the reconciler's credentials and Compute endpoint, pointed at the emulator started last (sets
+# `gcp` and `compute`): a service-account key file, as `gcloud iam service-accounts keys create` would write it
+# (against the real GCP, only the endpoint would go).
+gcp_credentials() {
+    gcp="http://127.0.0.1:$emulator_port"
+    compute=$gcp/compute/v1/
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$sandbox/key.pem" 2>/dev/null
+    python3 - "$sandbox/key.pem" "$gcp/token" >"$sandbox/service-account.json" <<'PY'
+import json, sys
+print(json.dumps({"type": "service_account", "project_id": "my-kafka-project", "private_key_id": "sandbox-key",
+                  "private_key": open(sys.argv[1]).read(), "client_email": "reconciler@my-kafka-project.iam.gserviceaccount.com",
+                  "client_id": "100000000000000000001", "token_uri": sys.argv[2]}))
+PY
+    export GOOGLE_APPLICATION_CREDENTIALS=$sandbox/service-account.json GOOGLE_COMPUTE_CUSTOM_ENDPOINT=$compute
+    export GCE_METADATA_HOST=127.0.0.1:$emulator_port   # never the link-local metadata address, even by mistake
+    export RECONCILE_GCP_POLL_SECONDS=0
 }

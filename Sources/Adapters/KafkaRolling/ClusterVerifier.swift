@@ -40,8 +40,10 @@ public struct ClusterVerifier: Sendable {
             }
         }
         for proxy in cluster.proxies { sections += await verify(proxy, note: note) }
-        let verdicts = cluster.brokers.map { b in
-            VerificationReport.Verdict(broker: b.id, ok: !failed.contains(b.id), findings: findings[b.id] ?? [])
+        // Brokers outside the manifest appear only when a kafka-proxy reaches them through its dynamic listeners.
+        let ids = Set(cluster.brokers.map(\.id)).union(cluster.proxies.isEmpty ? [] : Array(findings.keys))
+        let verdicts = ids.sorted().map { id in
+            VerificationReport.Verdict(broker: id, ok: !failed.contains(id), findings: findings[id] ?? [])
         }
         return VerificationReport(cluster: cluster.name, sections: sections, verdicts: verdicts)
     }
@@ -87,7 +89,14 @@ public struct ClusterVerifier: Sendable {
                 let have = "\(got.host):\(got.port)"
                 note(id, have == want ? "\(listener): listed as \(have)" : "\(listener): listed as \(have), expected \(want)", have != want)
             }
-            for id in listed.keys.sorted() where expected[id] == nil { note(id, "\(listener): unexpected broker \(id) listed", true) }
+            for id in listed.keys.sorted() where expected[id] == nil {
+                // In front of a kafka-proxy, brokers beyond the manifest are reached through its dynamic listeners.
+                if cluster.proxies.isEmpty {
+                    note(id, "\(listener): unexpected broker \(id) listed", true)
+                } else {
+                    note(id, "\(listener): listed as \(listed[id].map { "\($0.host):\($0.port)" } ?? "?") (not in the manifest: kafka-proxy reaches it through a dynamic listener)", false)
+                }
+            }
             return .init(listener: listener, bootstrap: "\(bootstrap.internalHost):\(port(bootstrap))", lines: lines)
         }
         for id in expected.keys.sorted() { note(id, "\(listener): no broker answered a bootstrap request on this listener", true) }
