@@ -186,6 +186,49 @@ struct KafkaProxyApplyTests {
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
     }
 
+    @Test("faults on every proxy resource and verb (throttles, 503s, a dropped reply, failed operations): passes fail only what a retry cannot fix, the next converges, nothing duplicated")
+    func faults() async throws {
+        let bed = try ProxyApplyBed()
+        defer { bed.stop() }
+        try await bed.waitUntilRegistered(4)
+        try await bed.seedNetwork()
+        bed.gcp.emulator.setFaults(FaultPlan(rules: [
+            FaultRule(method: "POST", pathContains: "/instanceTemplates", action: .throttle, count: 2),
+            FaultRule(method: "POST", pathContains: "/instanceGroupManagers", action: .serverError, count: 1),
+            FaultRule(method: "POST", pathContains: "/healthChecks", action: .dropAfterProcessing, count: 1),
+            FaultRule(method: "POST", pathContains: "/backendServices", action: .failOperation, count: 1),
+        ]))
+        let first = await bed.gcp.applyUntilConverged(limit: 4)
+        #expect(first.last?.succeeded == true, "\(first.map { $0.apply.map { "\($0)" } ?? "-" })")
+        #expect(first.count <= 3)
+        #expect(bed.gcp.emulator.requests.compactMap(\.fault).count == 5, "every fault fired: \(bed.gcp.emulator.requests.compactMap(\.fault))")
+        #expect(bed.templates.count == 1 && bed.instances.count == 1)
+        #expect(bed.gcp.emulator.resourcePaths.filter { $0.contains("/healthChecks/") }.count == 1)
+        #expect(try await bed.brokersThroughLoadBalancer(port: 9093).count == 4)
+
+        // The template moves (broker 4 into the manifest) under faults on the group's verbs and the old template's delete.
+        var grownManifests = bed.gcp.manifests
+        var broker = grownManifests.clusters[0].brokers[2]
+        broker.nodeID.value = 4
+        broker.name.value = "broker-node4"
+        broker.address.value = "10.64.0.13"
+        grownManifests.clusters[0].brokers.append(broker)
+        bed.gcp.emulator.setFaults(FaultPlan(rules: [
+            FaultRule(method: "POST", pathContains: "/setInstanceTemplate", action: .failOperation, count: 1),
+            FaultRule(method: "POST", pathContains: "/recreateInstances", action: .dropBeforeProcessing, count: 1),
+            FaultRule(method: "DELETE", pathContains: "/instanceTemplates/", action: .throttle, count: 1, retryAfterSeconds: 1),
+        ]))
+        let second = await bed.gcp.applyUntilConverged(limit: 4, manifests: grownManifests)
+        #expect(second.last?.succeeded == true, "\(second.map { $0.apply.map { "\($0)" } ?? "-" })")
+        #expect(bed.gcp.emulator.requests.compactMap(\.fault).count == 8, "every fault fired")
+        #expect(bed.templates.count == 1, "\(bed.templates)")
+        #expect(bed.instances.count == 1)
+        #expect(try await bed.brokersThroughLoadBalancer(port: 9092) == (1...4).map { "b\($0).\(ProxyApplyBed.suffix):\(9091 + $0)" })
+        #expect(Self.summary(await bed.gcp.pass(.dryRun, manifests: grownManifests)).isEmpty)
+        let problems = try GcpRequestCheck.problems(bed.gcp.requests)
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
     @Test("Kafka 3.8 brokers: the plan has a problem naming 3.7.x, and nothing is created")
     func versionGuard() async throws {
         let bed = try ProxyApplyBed(version: "3.8.0")
