@@ -38,6 +38,10 @@ struct RenderCommand: ParsableCommand {
             console.err("error: no KafkaCluster named `\(cluster)` in \(manifests) (clusters: \(names))\n")
             return ExitStatus.error
         }
+        if load.manifests.isProxiedOnly(cluster) {
+            console.err("error: cluster `\(cluster)` is exposed only through kafka-proxy: the reconciler does not manage its brokers' server.properties\n")
+            return ExitStatus.error
+        }
         guard let props = brokers[broker] else {
             console.err("error: cluster `\(cluster)` has no broker with node id \(broker) (ids: \(brokers.keys.sorted().map(String.init).joined(separator: ", ")))\n")
             return ExitStatus.error

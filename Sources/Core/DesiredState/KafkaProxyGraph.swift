@@ -174,8 +174,8 @@ public enum KafkaProxyFlags {
             AdvertisedListenerPattern.brokerToken, with: exposure.kafkaProxy?.dynamicAdvertisedWord ?? "brokers")
     }
 
-    /// The flags as the manifest's brokers would give them if each advertised exactly its manifest address on the
-    /// INTERNAL listener (what `render` shows before anything is observed, and what the tests compare with seed 003).
+    /// The flags if each broker advertised exactly its manifest address on the INTERNAL listener (the runbook's case:
+    /// what the tests compare with seed 003). Passes build them from the addresses read instead.
     public static func flags(exposure: GcpExposureManifest, cluster: KafkaClusterManifest) -> [String] {
         let listener = cluster.internalListener.port.value
         let facts = ClusterFacts(
