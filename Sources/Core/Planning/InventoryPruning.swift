@@ -13,16 +13,31 @@ enum InventoryPruning {
             .sorted { $0.address < $1.address }
     }
 
+    /// What was observed of a removed entry, or the drafts standing for it when there is nothing to decide: none
+    /// when it is already gone (warned), a blocker when it could not be observed.
+    static func observed(_ entry: Inventory.Entry, input: PlanInput, findings: inout PlanFindings) -> Result<ObservedResource, Undecided> {
+        guard let observed = input.observed[entry.address] else {
+            findings.warn("\(entry.address) already gone; will be dropped from the inventory")
+            return .failure(Undecided(drafts: []))
+        }
+        if let error = observed.error {
+            findings.cannotObserve(entry.address, error)
+            return .failure(Undecided(drafts: [.blocker(entry.address, phase: .removal, addressDeps: entry.dependsOn)]))
+        }
+        return .success(observed)
+    }
+
+    struct Undecided: Error {
+        var drafts: [PlanDraft]
+    }
+
     static func drafts(for entry: Inventory.Entry, input: PlanInput, findings: inout PlanFindings) -> [PlanDraft] {
         let address = entry.address
         let blocker = PlanDraft.blocker(address, phase: .removal, addressDeps: entry.dependsOn)
-        guard let observed = input.observed[address] else {
-            findings.warn("\(address) already gone; will be dropped from the inventory")
-            return []
-        }
-        if let error = observed.error {
-            findings.cannotObserve(address, error)
-            return [blocker]
+        let observed: ObservedResource
+        switch Self.observed(entry, input: input, findings: &findings) {
+        case .success(let seen): observed = seen
+        case .failure(let undecided): return undecided.drafts
         }
 
         if address.type == BrokerConfigSemantics.resourceType {

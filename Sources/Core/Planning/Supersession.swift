@@ -25,13 +25,10 @@ enum Supersession {
         let address = entry.address
         let blocker = PlanDraft.blocker(address, phase: .removal, addressDeps: entry.dependsOn)
         if current.unresolved != nil { return [blocker] }
-        guard let observed = input.observed[address] else {
-            findings.warn("\(address) already gone; will be dropped from the inventory")
-            return []
-        }
-        if let error = observed.error {
-            findings.cannotObserve(address, error)
-            return [blocker]
+        let observed: ObservedResource
+        switch InventoryPruning.observed(entry, input: input, findings: &findings) {
+        case .success(let seen): observed = seen
+        case .failure(let undecided): return undecided.drafts
         }
         if observed.ownership == .foreign, entry.origin != .adopted {
             findings.problem(

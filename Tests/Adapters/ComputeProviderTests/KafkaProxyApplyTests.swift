@@ -102,6 +102,30 @@ final class ProxyApplyBed: Sendable {
         throw BedError("no Metadata through \(ruleHost):\(port): \(last.map { "\($0)" } ?? "?")")
     }
 
+    /// A bed whose four brokers are registered and whose existing network is in place.
+    static func started(version: String = "3.7.1") async throws -> ProxyApplyBed {
+        let bed = try ProxyApplyBed(version: version)
+        do {
+            try await bed.waitUntilRegistered(4)
+            try await bed.seedNetwork()
+        } catch {
+            bed.stop()
+            throw error
+        }
+        return bed
+    }
+
+    /// The example's manifests with broker 4 (10.64.0.13) added to the cluster.
+    var manifestsWithBroker4: ManifestSet {
+        var manifests = gcp.manifests
+        var broker = manifests.clusters[0].brokers[2]
+        broker.nodeID.value = 4
+        broker.name.value = "broker-node4"
+        broker.address.value = "10.64.0.13"
+        manifests.clusters[0].brokers.append(broker)
+        return manifests
+    }
+
     var templates: [String] { gcp.emulator.resourcePaths.filter { $0.contains("/instanceTemplates/") } }
     var instances: [String] { gcp.emulator.resourcePaths.filter { $0.contains("/instances/") } }
 }
@@ -119,10 +143,8 @@ struct KafkaProxyApplyTests {
 
     @Test("plan, apply, the proxy answers through the load balancer (broker 4, not in the manifest, on a dynamic port); drift (group resized to 2) repaired; broker 4 added to the manifest is a new template, the group moved, the old template deleted")
     func endToEnd() async throws {
-        let bed = try ProxyApplyBed()
+        let bed = try await ProxyApplyBed.started()
         defer { bed.stop() }
-        try await bed.waitUntilRegistered(4)
-        try await bed.seedNetwork()
 
         let dry = await bed.gcp.pass(.dryRun)
         #expect(dry.plan?.problems.isEmpty == true, "\(dry.plan?.problems ?? [])")
@@ -159,12 +181,7 @@ struct KafkaProxyApplyTests {
 
         // Broker 4 joins the manifest: a new template (consumer visible), the group moved to it, the old one deleted.
         let oldTemplate = try #require(bed.templates.first)
-        var grownManifests = bed.gcp.manifests
-        var broker = grownManifests.clusters[0].brokers[2]
-        broker.nodeID.value = 4
-        broker.name.value = "broker-node4"
-        broker.address.value = "10.64.0.13"
-        grownManifests.clusters[0].brokers.append(broker)
+        let grownManifests = bed.manifestsWithBroker4
         let grown = await bed.gcp.pass(.dryRun, manifests: grownManifests)
         let changes = grown.plan?.changes ?? []
         #expect(Self.summary(grown).count == 4, "template, group, health-check firewall, old template: \(Self.summary(grown))")
@@ -188,10 +205,8 @@ struct KafkaProxyApplyTests {
 
     @Test("faults on every proxy resource and verb (throttles, 503s, a dropped reply, failed operations): passes fail only what a retry cannot fix, the next converges, nothing duplicated")
     func faults() async throws {
-        let bed = try ProxyApplyBed()
+        let bed = try await ProxyApplyBed.started()
         defer { bed.stop() }
-        try await bed.waitUntilRegistered(4)
-        try await bed.seedNetwork()
         bed.gcp.emulator.setFaults(FaultPlan(rules: [
             FaultRule(method: "POST", pathContains: "/instanceTemplates", action: .throttle, count: 2),
             FaultRule(method: "POST", pathContains: "/instanceGroupManagers", action: .serverError, count: 1),
@@ -207,12 +222,7 @@ struct KafkaProxyApplyTests {
         #expect(try await bed.brokersThroughLoadBalancer(port: 9093).count == 4)
 
         // The template moves (broker 4 into the manifest) under faults on the group's verbs and the old template's delete.
-        var grownManifests = bed.gcp.manifests
-        var broker = grownManifests.clusters[0].brokers[2]
-        broker.nodeID.value = 4
-        broker.name.value = "broker-node4"
-        broker.address.value = "10.64.0.13"
-        grownManifests.clusters[0].brokers.append(broker)
+        let grownManifests = bed.manifestsWithBroker4
         bed.gcp.emulator.setFaults(FaultPlan(rules: [
             FaultRule(method: "POST", pathContains: "/setInstanceTemplate", action: .failOperation, count: 1),
             FaultRule(method: "POST", pathContains: "/recreateInstances", action: .dropBeforeProcessing, count: 1),
@@ -231,10 +241,8 @@ struct KafkaProxyApplyTests {
 
     @Test("Kafka 3.8 brokers: the plan has a problem naming 3.7.x, and nothing is created")
     func versionGuard() async throws {
-        let bed = try ProxyApplyBed(version: "3.8.0")
+        let bed = try await ProxyApplyBed.started(version: "3.8.0")
         defer { bed.stop() }
-        try await bed.waitUntilRegistered(4)
-        try await bed.seedNetwork()
         let result = await bed.gcp.pass()
         let problems = result.plan?.problems.map(\.message) ?? []
         #expect(problems.contains { $0.contains("Kafka 3.8 or newer") && $0.contains("up to Kafka 3.7.x") }, "\(problems)")
