@@ -51,9 +51,9 @@ let package = Package(
         // Pure core: no network, no file writes.
         .target(name: "ReconcileModel", path: "Sources/Core/ReconcileModel", swiftSettings: upcoming),
         .target(name: "YAML", dependencies: ["CLibYAML"], path: "Sources/Core/YAML", swiftSettings: upcoming),
-        .target(name: "Manifests", dependencies: ["ReconcileModel", "YAML"], path: "Sources/Core/Manifests", swiftSettings: upcoming),
+        .target(name: "Manifests", dependencies: ["ReconcileModel", "YAML", "Scheduling"], path: "Sources/Core/Manifests", swiftSettings: upcoming),
         .target(name: "DesiredState", dependencies: ["ReconcileModel", "Manifests", "ServerProperties"], path: "Sources/Core/DesiredState", swiftSettings: upcoming),
-        .target(name: "Planning", dependencies: ["ReconcileModel"], path: "Sources/Core/Planning", swiftSettings: upcoming),
+        .target(name: "Planning", dependencies: ["ReconcileModel", "Scheduling"], path: "Sources/Core/Planning", swiftSettings: upcoming),
         .target(name: "PlanRendering", dependencies: ["ReconcileModel"], path: "Sources/Core/PlanRendering", swiftSettings: upcoming),
         // Pure: the Kafka wire-protocol subset (framing, primitives, the five APIs), no IO.
         .target(name: "KafkaProtocol", path: "Sources/Core/KafkaProtocol", swiftSettings: upcoming),
@@ -61,6 +61,8 @@ let package = Package(
         .target(name: "RollingRestart", dependencies: ["ReconcileModel"], path: "Sources/Core/RollingRestart", swiftSettings: upcoming),
         // Pure: java.util.Properties-exact parsing and line-preserving editing of server.properties.
         .target(name: "ServerProperties", path: "Sources/Core/ServerProperties", swiftSettings: upcoming),
+        // Pure: cron schedules and maintenance windows (allow/deny, duration, time zone), evaluated at a given instant.
+        .target(name: "Scheduling", path: "Sources/Core/Scheduling", swiftSettings: upcoming),
 
         // Ports (protocols whose doc comments carry the contract).
         .target(name: "ProviderAPI", dependencies: ["ReconcileModel"], path: "Sources/Ports/ProviderAPI", swiftSettings: upcoming),
@@ -193,14 +195,15 @@ let package = Package(
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], path: "Tests/Core/YAMLTests", swiftSettings: upcoming),
         .testTarget(
-            name: "ManifestsTests", dependencies: ["Manifests", "ReconcileModel", "YAML", "TestSupport"], path: "Tests/Core/ManifestsTests", swiftSettings: upcoming
+            name: "ManifestsTests", dependencies: ["Manifests", "ReconcileModel", "YAML", "TestSupport", "Scheduling"], path: "Tests/Core/ManifestsTests", swiftSettings: upcoming
         ),
         .testTarget(
             name: "DesiredStateTests",
             dependencies: ["DesiredState", "Manifests", "ReconcileModel", "TestSupport"],
             path: "Tests/Core/DesiredStateTests", swiftSettings: upcoming
         ),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "ReconcileModel"], path: "Tests/Core/PlanningTests", swiftSettings: upcoming),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "ReconcileModel", "Scheduling"], path: "Tests/Core/PlanningTests", swiftSettings: upcoming),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], path: "Tests/Core/SchedulingTests", swiftSettings: upcoming),
         .testTarget(name: "PlanRenderingTests", dependencies: ["PlanRendering", "ReconcileModel"], path: "Tests/Core/PlanRenderingTests", swiftSettings: upcoming),
         .testTarget(
             name: "ExecutionTests",

@@ -122,7 +122,8 @@ public struct ReconcilePass: Sendable {
             break
         }
         if let report = result.apply { return report.isSuccess ? ExitStatus.success : ExitStatus.error }
-        if options.dryRun, options.detailedExitCode, result.plan?.hasChanges == true { return ExitStatus.changesPending }
+        // Held changes are pending too: the real world still differs from the manifests.
+        if options.dryRun, options.detailedExitCode, result.plan.map({ $0.hasChanges || !$0.held.isEmpty }) == true { return ExitStatus.changesPending }
         return ExitStatus.success
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+import Scheduling
 import ReconcileModel
 import YAML
 
@@ -8,7 +10,7 @@ struct ClusterDecoder {
 
     static let specKeys = [
         "kafkaVersion", "clusterId", "listeners", "processRoles", "logDirs", "brokers", "settings", "ssh",
-        "configPath", "restart", "health",
+        "configPath", "restart", "health", "reconcile",
     ]
     static let brokerKeys = ["nodeId", "name", "address", "zone", "processRoles", "sshHost"]
     static let sshKeys = [
@@ -55,8 +57,9 @@ struct ClusterDecoder {
         }
         let health = spec.object("health", known: ClusterDecoder.healthKeys)
         let policy = health?.choice("underReplicated", ["strict", "minIsr"]).flatMap { KafkaClusterManifest.UnderReplicatedPolicy(rawValue: $0.value) }
+        let reconcile = decodeReconcile(spec)
         guard let version, let clusterID, let logDirs, let ssh, !brokers.isEmpty else { return nil }
-        return KafkaClusterManifest(
+        var cluster = KafkaClusterManifest(
             name: name, kafkaVersion: version, clusterID: clusterID, internalListener: internalListener,
             controllerListener: controller, processRoles: processRoles, logDirs: logDirs, brokers: brokers,
             settings: settings, ssh: ssh, configPath: spec.string("configPath")?.value ?? "config/server.properties",
@@ -68,6 +71,43 @@ struct ClusterDecoder {
                 pollIntervalMilliseconds: health?.int("pollIntervalMilliseconds", range: 10...60_000)?.value ?? 1000,
                 quorumFetchTimeoutMilliseconds: health?.int("quorumFetchTimeoutMilliseconds", range: 100...600_000)?.value ?? 2000),
             source: source)
+        cluster.reconcile = reconcile
+        return cluster
+    }
+
+    /// `reconcile {apply: always | nonDisruptive | never, suspend, windows: [{kind, schedule, duration, timeZone}]}`.
+    /// An invalid schedule, duration or time zone is an error at its location, never a window silently closed.
+    private func decodeReconcile(_ spec: NodeReader) -> KafkaClusterManifest.ReconcilePolicy {
+        guard let r = spec.object("reconcile", known: ["apply", "suspend", "windows"]) else { return .init() }
+        let apply = r.choice("apply", ["always", "nonDisruptive", "never"]).flatMap { KafkaClusterManifest.ReconcilePolicy.Apply(rawValue: $0.value) }
+        var windows: [MaintenanceWindow] = []
+        for item in r.list("windows") ?? [] {
+            guard let w = NodeReader(item.node, file: file, path: item.path, known: ["kind", "schedule", "duration", "timeZone"], sink: sink) else { continue }
+            let kind = w.choice("kind", ["allow", "deny"], required: true).flatMap { MaintenanceWindow.Kind(rawValue: $0.value) }
+            var schedule: CronSchedule?
+            if let text = w.string("schedule", required: true) {
+                do { schedule = try CronSchedule(parsing: text.value) } catch { sink.error(text.location, text.path, "\(error)") }
+            }
+            var duration: Duration?
+            if let text = w.string("duration", required: true) {
+                duration = DurationText.parse(text.value)
+                if let d = duration, !(60...(7 * 86_400)).contains(d.components.seconds) {
+                    sink.error(text.location, text.path, "`\(text.value)` must be between 1m and 168h (a window of at most a week)")
+                    duration = nil
+                } else if duration == nil {
+                    sink.error(text.location, text.path, "`\(text.value)` is not a duration (`4h`, `90m`, `1h30m`)")
+                }
+            }
+            var zone: TimeZone? = TimeZone(identifier: "UTC")
+            if let text = w.string("timeZone") {
+                zone = TimeZone(identifier: text.value)
+                if zone == nil { sink.error(text.location, text.path, "`\(text.value)` is not an IANA time zone (`UTC`, `Europe/Berlin`, `America/Los_Angeles`)") }
+            }
+            if let kind, let schedule, let duration, let zone {
+                windows.append(MaintenanceWindow(kind: kind, schedule: schedule, duration: duration, timeZone: zone))
+            }
+        }
+        return .init(apply: apply ?? .always, suspend: r.bool("suspend")?.value ?? false, windows: windows)
     }
 
     /// Broker ids, names and addresses are unique within a cluster (checked even when other fields failed).

@@ -1,3 +1,4 @@
+public import Scheduling
 public import ReconcileModel
 
 /// `kind: KafkaCluster`: a self-hosted KRaft cluster, its brokers and how to reach them.
@@ -80,6 +81,33 @@ public struct KafkaClusterManifest: Sendable, Hashable {
     public var restartPolicy: RestartPolicy
     public var health: Health
     public var source: SourceLocation
+    /// `spec.reconcile`: what a pass may apply to this cluster, reviewed in git like the rest.
+    public var reconcile: ReconcilePolicy = ReconcilePolicy()
+
+    /// `spec.reconcile {apply, suspend, windows}`.
+    public struct ReconcilePolicy: Sendable, Hashable {
+        public enum Apply: String, Sendable, Hashable {
+            /// Everything the plan holds, within the maintenance windows for disruptive changes.
+            case always
+            /// Only changes nobody notices: broker config writes and restarts, consumer-visible and destroying
+            /// changes are held and reported.
+            case nonDisruptive
+            /// Nothing: drift is detected and reported only.
+            case never
+        }
+
+        public var apply: Apply = .always
+        /// Suspended: no pass applies anything (the service still reports).
+        public var suspend = false
+        /// When disruptive changes may run (none: always).
+        public var windows: [MaintenanceWindow] = []
+
+        public init(apply: Apply = .always, suspend: Bool = false, windows: [MaintenanceWindow] = []) {
+            self.apply = apply
+            self.suspend = suspend
+            self.windows = windows
+        }
+    }
 
     public static func == (a: KafkaClusterManifest, b: KafkaClusterManifest) -> Bool {
         a.name == b.name && a.brokers == b.brokers && a.source == b.source

@@ -44,6 +44,11 @@ public struct JSONPlanRenderer: Sendable {
                 "broker_restarts": .int(summary.brokerRestarts),
             ]),
             "changes": .array(plan.changes.map(change)),
+            "held": .array(plan.held.map { held in
+                var value = change(held.change)
+                value = value.setting("held_reason", .string(held.reason))
+                return value
+            }),
             "drift": .array(plan.drift.map { .string($0.description) }),
             "problems": .array(plan.problems.map { problem in
                 .object(["address": .string(problem.address.description), "message": .string(problem.message)])
@@ -81,5 +86,13 @@ public struct JSONPlanRenderer: Sendable {
             "forces_replacement": .bool(attribute.forcesReplacement),
             "sensitive": .bool(attribute.sensitive),
         ])
+    }
+}
+
+extension Value {
+    fileprivate func setting(_ key: String, _ value: Value) -> Value {
+        guard case .object(var members) = self else { return self }
+        members[key] = value
+        return .object(members)
     }
 }

@@ -54,6 +54,8 @@ public struct TextPlanRenderer: Sendable {
                 sections.append([style.bold("Cluster \(cluster):")])
                 sections += blocks(for: changes, style: style)
             }
+        } else if !plan.held.isEmpty {
+            sections.append([style.bold("Nothing to apply in this pass: every change is held (below).")])
         } else if plan.problems.isEmpty && plan.isComplete {
             sections.append([style.apply(.bold, .green, to: "No changes.") + " "
                 + style.bold("The real world matches the manifests.")])
@@ -62,6 +64,14 @@ public struct TextPlanRenderer: Sendable {
                 + " only part of the real world was compared with the manifests (see the warnings)."])
         } else {
             sections.append([style.bold("No changes could be planned; the problems below must be resolved first.")])
+        }
+
+        if !plan.held.isEmpty {
+            var lines = [style.bold("Held by the cluster's policy or maintenance windows (not applied in this pass):")]
+            for held in plan.held {
+                lines.append("  \(style.symbol("⏸")) \(held.change.id) (\(held.change.disruption.text)): \(held.reason)")
+            }
+            sections.append(lines)
         }
 
         if !plan.observations.isEmpty {
@@ -84,7 +94,8 @@ public struct TextPlanRenderer: Sendable {
             sections.append(plan.warnings.map { style.apply(.bold, .yellow, to: "Warning:") + " " + $0 })
         }
 
-        sections.append([style.bold("Plan:") + " " + Self.summaryText(plan.summary)])
+        sections.append([style.bold("Plan:") + " " + Self.summaryText(plan.summary)
+            + (plan.held.isEmpty ? "" : " \(plan.held.count) held.")])
         return sections.map { $0.joined(separator: "\n") }.joined(separator: "\n\n")
     }
 

@@ -150,6 +150,20 @@ public struct Plan: Sendable, Hashable, Codable {
     /// Inventory corrections an apply records before any change runs (see `InventoryRepair`). Not shown: they
     /// touch no real resource; the planner's warnings say what was found.
     public var inventoryRepairs: [InventoryRepair]
+    /// Changes the cluster's policy or maintenance windows hold back in this pass (not applied), with why; what
+    /// depends on a held change is held too.
+    public var held: [HeldChange] = []
+
+    /// A change not applied now: `reason` says which policy or window holds it, and when it may run.
+    public struct HeldChange: Sendable, Hashable, Codable {
+        public var change: Change
+        public var reason: String
+
+        public init(change: Change, reason: String) {
+            self.change = change
+            self.reason = reason
+        }
+    }
 
     public struct Observation: Sendable, Hashable, Codable {
         public var address: ResourceAddress

@@ -16,6 +16,9 @@ public struct PassRequest: Sendable {
     public var targets: [String]
     /// `--allow-destroy` selectors: the one-run confirmation for deleting or replacing protected resources.
     public var allowDestroy: [String]
+    /// Hold changes as each cluster's `spec.reconcile` says (apply policy, suspend, maintenance windows), at the
+    /// reconciler's `now`. On by default: the policy is part of the reviewed manifests.
+    public var honourPolicy = true
 
     public init(manifests: ManifestSet, mode: Mode, targets: [String] = [], allowDestroy: [String] = []) {
         self.manifests = manifests

@@ -153,6 +153,7 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
             }
             plan = Planner.plan(input)
         }
+        if request.honourPolicy { plan = Self.gate(request.manifests).gate(plan, at: now()) }
         plan.warnings += warnings
         plan.errors = result.providerFailures
         result.timings.plan = started.duration(to: clock.now)
@@ -180,6 +181,19 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
         logger.log(level: report.isSuccess ? .notice : .error, "\(ApplyProgress.summary(report))")
         result.timings.apply = started.duration(to: clock.now)
         result.apply = report
+    }
+
+    /// Each cluster's `spec.reconcile` as the planner's gate.
+    static func gate(_ manifests: ManifestSet) -> PlanGate {
+        PlanGate(policies: Dictionary(manifests.clusters.map { cluster in
+            let r = cluster.reconcile
+            let apply: PlanGate.Policy.Apply = switch r.apply {
+            case .always: .always
+            case .nonDisruptive: .nonDisruptive
+            case .never: .never
+            }
+            return (cluster.name.value, PlanGate.Policy(apply: apply, suspended: r.suspend, windows: r.windows))
+        }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// The facts of every cluster `ManifestSet.clustersNeedingFacts` names, read concurrently (a handful of clusters

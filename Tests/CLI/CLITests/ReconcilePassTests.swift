@@ -53,6 +53,27 @@ struct ReconcilePassTests {
         #expect(world.calls.isEmpty)
     }
 
+    @Test("A maintenance window that is closed holds broker writes and restarts (shown, not applied); the cloud resources are created")
+    func closedWindowHoldsDisruptiveChanges() async throws {
+        // now = 2027-01-15T08:00:00Z, a Friday: the Saturday-night allow window is closed.
+        let manifests = temporaryDirectory()
+        try FileManager.default.createDirectory(at: manifests, withIntermediateDirectories: true)
+        for file in try FileManager.default.contentsOfDirectory(atPath: Repo.example("azure-private-link")) where file.hasSuffix(".yaml") {
+            var text = try String(contentsOfFile: Repo.example("azure-private-link") + "/" + file, encoding: .utf8)
+            if text.contains("kind: KafkaCluster") {
+                text += "  reconcile:\n    windows:\n      - {kind: allow, schedule: \"0 2 * * SAT\", duration: 4h}\n"
+            }
+            try text.write(to: manifests.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        let console = CapturedConsole()
+        #expect(await pass(console).run(.init(manifests: manifests.path, dryRun: false)) == ExitStatus.success, "\(console.err)")
+        #expect(console.out.contains("Held by the cluster's policy or maintenance windows (not applied in this pass):"), "\(console.out)")
+        #expect(console.out.contains("tidb-kafka/kafka.brokerConfig/1#write_broker_config (none): waiting for window: outside every allow window; next opening 2027-01-16T02:00:00Z"), "\(console.out)")
+        #expect(console.out.contains("6 held."), "\(console.out)")
+        #expect(!world.calls.contains { $0.action == .writeBrokerConfig || $0.action == .restartBroker })
+        #expect(world.calls.filter { $0.action == .create }.count == 11)
+    }
+
     @Test("Drift made outside the reconciler is reported and reverted")
     func drift() async throws {
         _ = await pass(CapturedConsole()).run(.init(manifests: Repo.example("azure-private-link"), dryRun: false))
