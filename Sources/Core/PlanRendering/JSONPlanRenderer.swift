@@ -13,7 +13,7 @@ public import ReconcileModel
 public struct JSONPlanRenderer: Sendable {
     /// The schema version written as `format_version`. Minor versions only add fields; a major version bump
     /// means a field was removed or changed meaning.
-    public static let formatVersion = "1.1"
+    public static let formatVersion = "1.2"
 
     public init() {}
 

@@ -54,7 +54,7 @@ struct ProviderFailureReportTests {
         let (status, console) = try await Self.run(output: .json)
         #expect(status == ExitStatus.error)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(console.out.utf8)) as? [String: Any])
-        #expect(document["format_version"] as? String == "1.1")
+        #expect(document["format_version"] as? String == "1.2")
         let errors = try #require(document["errors"] as? [String], "\(console.out)")
         #expect(errors.count == 1, "\(errors)")
         #expect(errors.first?.hasPrefix("cannot observe azure.*: ") == true, "\(errors)")

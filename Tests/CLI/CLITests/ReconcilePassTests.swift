@@ -137,7 +137,7 @@ struct ReconcilePassTests {
         let console = CapturedConsole()
         _ = await pass(console).run(.init(manifests: Repo.example("gcp-psc-port-mapping"), dryRun: true, output: .json))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(console.out.utf8)) as? [String: Any])
-        #expect(object["format_version"] as? String == "1.1")
+        #expect(object["format_version"] as? String == "1.2")
         #expect((object["changes"] as? [Any])?.count == 21, "15 cloud resources, 3 config writes, 3 restarts")
     }
 

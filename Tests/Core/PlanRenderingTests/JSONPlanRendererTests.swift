@@ -18,8 +18,8 @@ import Testing
 
     @Test func emptyPlan() throws {
         let document = try parse(Plan())
-        #expect(document["format_version"] as? String == "1.1")
-        #expect(JSONPlanRenderer.formatVersion == "1.1")
+        #expect(document["format_version"] as? String == "1.2")
+        #expect(JSONPlanRenderer.formatVersion == "1.2")
         #expect(document["complete"] as? Bool == true)
         #expect(document["applyable"] as? Bool == true)
         #expect(try changes(document).isEmpty)
@@ -30,7 +30,7 @@ import Testing
         let summary = try #require(document["summary"] as? [String: Int])
         #expect(summary == ["add": 0, "change": 0, "destroy": 0, "forget": 0, "broker_configs": 0, "broker_restarts": 0])
         #expect(Set(document.keys) == [
-            "format_version", "complete", "applyable", "summary", "changes", "drift", "problems", "warnings", "observations", "errors",
+            "format_version", "complete", "applyable", "summary", "changes", "drift", "problems", "warnings", "observations", "errors", "held",
         ])
     }
 
@@ -194,7 +194,7 @@ import Testing
         let keys = first.split(separator: "\n")
             .filter { $0.hasPrefix("  \"") }
             .map { String($0.dropFirst(3).prefix { $0 != "\"" }) }
-        #expect(keys == ["applyable", "changes", "complete", "drift", "errors", "format_version", "observations", "problems", "summary", "warnings"])
+        #expect(keys == ["applyable", "changes", "complete", "drift", "errors", "format_version", "held", "observations", "problems", "summary", "warnings"])
     }
 
     @Test func integersStayIntegers() {
