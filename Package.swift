@@ -75,6 +75,8 @@ let package = Package(
             name: "ChildProcesses", dependencies: [.product(name: "Subprocess", package: "swift-subprocess")], path: "Sources/Adapters/ChildProcesses",
             swiftSettings: upcoming),
         .target(name: "SSHTransport", dependencies: ["ProviderAPI", "ChildProcesses"], path: "Sources/Adapters/SSHTransport", swiftSettings: upcoming),
+        // Manifests from a git repository through the system git (ls-remote check, shallow fetch, SSH signature checks).
+        .target(name: "GitSource", dependencies: ["ChildProcesses"], path: "Sources/Adapters/GitSource", swiftSettings: upcoming),
         // The one POSIX TCP socket layer (blocking calls with poll deadlines, listeners): for KafkaClient and the sandbox's
         // TCPForwarding and KafkaSimulator.
         .target(name: "Sockets", path: "Sources/Adapters/Sockets", swiftSettings: upcoming),
@@ -203,6 +205,7 @@ let package = Package(
             path: "Tests/Core/DesiredStateTests", swiftSettings: upcoming
         ),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "ReconcileModel", "Scheduling"], path: "Tests/Core/PlanningTests", swiftSettings: upcoming),
+        .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], path: "Tests/Adapters/GitSourceTests", swiftSettings: upcoming),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], path: "Tests/Core/SchedulingTests", swiftSettings: upcoming),
         .testTarget(name: "PlanRenderingTests", dependencies: ["PlanRendering", "ReconcileModel"], path: "Tests/Core/PlanRenderingTests", swiftSettings: upcoming),
         .testTarget(
