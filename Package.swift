@@ -173,6 +173,12 @@ let package = Package(
             ],
             path: "Sources/Engine/ReconcileEngine", swiftSettings: upcoming
         ),
+        // `reconcile serve`'s loop: manifests from a directory or git, per-cluster scheduling, status.
+        .target(
+            name: "ReconcileService",
+            dependencies: ["ReconcileEngine", "ReconcileModel", "Manifests", "Scheduling", "GitSource", "Planning", "Execution"],
+            path: "Sources/Engine/ReconcileService", swiftSettings: upcoming
+        ),
 
         // Composition root.
         .target(
@@ -205,6 +211,10 @@ let package = Package(
             path: "Tests/Core/DesiredStateTests", swiftSettings: upcoming
         ),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "ReconcileModel", "Scheduling"], path: "Tests/Core/PlanningTests", swiftSettings: upcoming),
+        .testTarget(
+            name: "ReconcileServiceTests",
+            dependencies: ["ReconcileService", "ReconcileEngine", "FileStateStore", "Manifests", "ReconcileModel", "ProviderAPI", "Scheduling", "TestSupport"],
+            path: "Tests/Engine/ReconcileServiceTests", swiftSettings: upcoming),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], path: "Tests/Adapters/GitSourceTests", swiftSettings: upcoming),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], path: "Tests/Core/SchedulingTests", swiftSettings: upcoming),
         .testTarget(name: "PlanRenderingTests", dependencies: ["PlanRendering", "ReconcileModel"], path: "Tests/Core/PlanRenderingTests", swiftSettings: upcoming),

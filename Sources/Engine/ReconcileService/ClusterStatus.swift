@@ -1,0 +1,32 @@
+public import Foundation
+public import ReconcileModel
+
+/// What `reconcile serve` reports for one cluster (the API's `GET /api/v1/clusters/{name}`), with conditions named as
+/// Flux and Kubernetes name them.
+public struct ClusterStatus: Sendable, Hashable, Codable {
+    public struct Condition: Sendable, Hashable, Codable {
+        /// `Ready`, `Reconciling`, `Stalled`, `Suspended`, `WaitingForWindow`.
+        public var type: String
+        public var status: Bool
+        public var reason: String
+        public var message: String
+    }
+
+    public var name: String
+    /// The revision of the manifests the last pass used.
+    public var revision: String?
+    public var lastPassStarted: Date?
+    public var lastPassFinished: Date?
+    /// `succeeded`, `failed`, `held` (applied what it could; some changes are held), or nil before the first pass.
+    public var result: String?
+    public var lastError: String?
+    public var conditions: [Condition] = []
+    /// Held changes by disruption class (`broker_restart`, `consumer_visible`, ...).
+    public var held: [String: Int] = [:]
+    public var drifted: Int = 0
+    public var nextPass: Date?
+    public var suspended = false
+    public var passes = 0
+    /// The last plan (the same schema as `--output json` when rendered).
+    public var plan: Plan?
+}
