@@ -42,6 +42,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // Prometheus text exposition (the kafka-proxy stand-in's /metrics now, `reconcile serve`'s next).
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The metrics API `reconcile serve` records through (exposed by swift-prometheus).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        // `reconcile serve`'s lifecycle: its HTTP server and loop as services, graceful shutdown on SIGTERM/SIGINT.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C system libraries (Debian: libyaml-dev, libcurl4-openssl-dev).
@@ -176,9 +180,28 @@ let package = Package(
         // `reconcile serve`'s loop: manifests from a directory or git, per-cluster scheduling, status.
         .target(
             name: "ReconcileService",
-            dependencies: ["ReconcileEngine", "ReconcileModel", "Manifests", "Scheduling", "GitSource", "Planning", "Execution"],
+            dependencies: [
+                "ReconcileEngine", "ReconcileModel", "Manifests", "Scheduling", "GitSource", "Planning", "Execution",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Sources/Engine/ReconcileService", swiftSettings: upcoming
         ),
+
+        // `reconcile serve`'s HTTP API (Hummingbird), webhooks, metrics (swift-metrics -> swift-prometheus) and its
+        // loop as a swift-service-lifecycle service.
+        .target(
+            name: "ServiceAPI",
+            dependencies: [
+                "ReconcileService", "ReconcileEngine", "ReconcileModel", "PlanRendering", "ProviderAPI", "Scheduling", "Execution",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Adapters/ServiceAPI", swiftSettings: upcoming),
 
         // Composition root.
         .target(
@@ -186,8 +209,11 @@ let package = Package(
             dependencies: [
                 "ReconcileModel", "YAML", "Manifests", "DesiredState", "Planning", "PlanRendering", "ReconcileEngine",
                 "ProviderAPI", "Execution", "FileStateStore", "CurlTransport", "SSHTransport", "KafkaBrokers", "KafkaRolling", "KafkaClient", "RollingRestart",
-                "CloudHTTP", "AzureCloud", "GcpCloud",
+                "CloudHTTP", "AzureCloud", "GcpCloud", "ReconcileService", "ServiceAPI", "GitSource", "Scheduling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/CLI/ReconcileCommands", swiftSettings: upcoming
@@ -215,6 +241,16 @@ let package = Package(
             name: "ReconcileServiceTests",
             dependencies: ["ReconcileService", "ReconcileEngine", "FileStateStore", "Manifests", "ReconcileModel", "ProviderAPI", "Scheduling", "TestSupport"],
             path: "Tests/Engine/ReconcileServiceTests", swiftSettings: upcoming),
+        .testTarget(
+            name: "ServiceAPITests",
+            dependencies: [
+                "ServiceAPI", "ReconcileService", "ReconcileEngine", "FileStateStore", "ProviderAPI", "ReconcileModel", "CurlTransport", "TestSupport",
+                "Execution", "Scheduling",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Adapters/ServiceAPITests", swiftSettings: upcoming),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], path: "Tests/Adapters/GitSourceTests", swiftSettings: upcoming),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], path: "Tests/Core/SchedulingTests", swiftSettings: upcoming),
         .testTarget(name: "PlanRenderingTests", dependencies: ["PlanRendering", "ReconcileModel"], path: "Tests/Core/PlanRenderingTests", swiftSettings: upcoming),

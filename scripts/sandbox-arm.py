@@ -80,6 +80,15 @@ def show(base, lb_id):
         print(f"  {r['name']}: {p['protocol']} {p['frontendPort']} -> {p['backendPort']} ({p['backendAddressPool']['id'].rsplit('/', 1)[-1]})")
 
 
+def nsg_rules(base, nsg_id):
+    _, _, nsg = call(base, "GET", nsg_id)
+    for r in nsg["properties"]["securityRules"]:
+        p = r["properties"]
+        sources = p.get("sourceAddressPrefixes") or [p.get("sourceAddressPrefix")]
+        ports = p.get("destinationPortRanges") or [p.get("destinationPortRange")]
+        print(f"  {r['name']}: {p['access']} {p['direction']} from {', '.join(sources)} to port {', '.join(ports)}")
+
+
 if __name__ == "__main__":
     base, command, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-    {"consumer-endpoint": consumer_endpoint, "delete-rule": delete_rule, "show": show}[command](base, *args)
+    {"consumer-endpoint": consumer_endpoint, "delete-rule": delete_rule, "show": show, "nsg-rules": nsg_rules}[command](base, *args)

@@ -8,12 +8,14 @@
 #                                         (the Compute emulator)
 #   scripts/sandbox.sh gcp-kafka-proxy    seed 003 option B, GCP Private Service Connect through kafka-proxy
 #                                         (the Compute emulator running the kafka-proxy stand-in)
+#   scripts/sandbox.sh serve              `reconcile serve` following a local git repository of seed 000: webhook,
+#                                         status, metrics, a disruptive change held outside its window, SIGTERM
 #
 # SANDBOX_CONFIGURATION=debug reuses the test build (CI does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario=${1:-azure}
 case "$scenario" in
-    azure | gcp-port-mapping | gcp-kafka-proxy) exec bash "scripts/sandbox/$scenario.sh" ;;
-    *) echo "sandbox: unknown scenario '$scenario' (azure, gcp-port-mapping, gcp-kafka-proxy)" >&2; exit 2 ;;
+    azure | gcp-port-mapping | gcp-kafka-proxy | serve) exec bash "scripts/sandbox/$scenario.sh" ;;
+    *) echo "sandbox: unknown scenario '$scenario' (azure, gcp-port-mapping, gcp-kafka-proxy, serve)" >&2; exit 2 ;;
 esac

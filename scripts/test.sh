@@ -29,4 +29,7 @@ SANDBOX_CONFIGURATION=debug scripts/sandbox.sh gcp-kafka-proxy >sandbox-gcp-prox
 grep -q "All brokers match the manifests." sandbox-gcp-proxy.log && grep -q "No changes. The real world matches the manifests." sandbox-gcp-proxy.log \
     && grep -q "Sandbox finished" sandbox-gcp-proxy.log || { echo "test: the kafka-proxy sandbox did not finish" >&2; exit 1; }
 echo "sandbox gcp-kafka-proxy: passed (log: sandbox-gcp-proxy.log)"
+SANDBOX_CONFIGURATION=debug scripts/sandbox.sh serve >sandbox-serve.log 2>&1 || { tail -40 sandbox-serve.log >&2; echo "test: the serve sandbox failed (log: sandbox-serve.log)" >&2; exit 1; }
+grep -q "reconcile serve exited with 0" sandbox-serve.log && grep -q "Sandbox finished" sandbox-serve.log || { echo "test: the serve sandbox did not finish" >&2; exit 1; }
+echo "sandbox serve: passed (log: sandbox-serve.log)"
 swift test --skip-build --no-parallel --filter "$hosts"

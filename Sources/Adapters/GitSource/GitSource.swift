@@ -26,6 +26,8 @@ public struct GitSourceSpec: Sendable, Hashable {
     }
 
     public var url: String
+    /// `url` with its user information (a token in `https://user:token@host`) hidden, for logs.
+    public static func shownURL(_ url: String) -> String { GitSource.shown([url]) }
     public var ref: Ref
     /// The manifests' directory inside the repository (`""`: its root).
     public var path: String

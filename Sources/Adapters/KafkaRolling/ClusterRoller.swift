@@ -67,6 +67,8 @@ public struct ClusterRoller: BrokerRoller {
                 }
                 do {
                     try await events(.restarting(change, reason: reason))
+                } catch let interruption as RollInterruption {
+                    return RollResult(completed: completed, halt: (nil, interruption.reason))
                 } catch {
                     return RollResult(completed: completed, halt: (nil, "cannot record that broker \(broker) is restarting: \(error)"))
                 }

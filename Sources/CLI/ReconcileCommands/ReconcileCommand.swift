@@ -24,7 +24,7 @@ public struct ReconcileCommand: AsyncParsableCommand {
             --detailed-exitcode), 64 usage.
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, RenderCommand.self, VerifyCommand.self, StateCommand.self])
+        subcommands: [ValidateCommand.self, RenderCommand.self, VerifyCommand.self, StateCommand.self, ServeCommand.self])
 
     @OptionGroup public var manifests: ManifestsOption
     @OptionGroup public var stateDirectory: StateOption

@@ -16,9 +16,9 @@ enum RootOptionCheck {
     ///
     /// - Parameters:
     ///   - command: the subcommand as typed after `reconcile`, for the message (`validate`, `state show`).
-    ///   - taking: the shared groups the subcommand declares; every pass option is refused.
-    static func refuse(_ root: ReconcileCommand, in command: String, taking: Set<Shared>) throws {
-        let refused = given(root).filter { option in option.group.map { !taking.contains($0) } ?? true }.map(\.name)
+    ///   - taking: the shared groups the subcommand declares; every pass option is refused but those `allowed`.
+    static func refuse(_ root: ReconcileCommand, in command: String, taking: Set<Shared>, allowingPassOptions allowed: Set<String> = []) throws {
+        let refused = given(root).filter { option in option.group.map { !taking.contains($0) } ?? !allowed.contains(option.name) }.map(\.name)
         guard !refused.isEmpty else { return }
         let list = refused.map { "`\($0)`" }.joined(separator: ", ")
         throw ValidationError("\(list) \(refused.count == 1 ? "does" : "do") not apply to `reconcile \(command)`")

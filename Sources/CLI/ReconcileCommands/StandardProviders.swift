@@ -24,16 +24,17 @@ public enum StandardProviders {
     public static func registry(
         remote: any RemoteHost, dialer: any Dialer = SystemDialer(),
         environment: [String: String] = ProcessInfo.processInfo.environment, httpLog: any HTTPLogSink = NullHTTPLog(),
-        now: @escaping @Sendable () -> Date = Date.init
+        now: @escaping @Sendable () -> Date = Date.init,
+        cloudLog: @escaping @Sendable (_ family: String, _ log: any HTTPLogSink) -> any HTTPLogSink = { $1 }
     ) -> ProviderRegistry {
         ProviderRegistry([
             ProviderFamily("kafka", lifetime: .manifests) { manifests in
                 brokerProvider(for: manifests, remote: remote, dialer: dialer, now: now)
             },
             ProviderFamily("azure", lifetime: .reconciler) { _ in
-                AzureCloud.provider(environment: environment, log: httpLog)
+                AzureCloud.provider(environment: environment, log: cloudLog("azure", httpLog))
             },
-            ProviderFamily("gcp", lifetime: .reconciler) { _ in GcpCloud.provider(environment: environment, log: httpLog) },
+            ProviderFamily("gcp", lifetime: .reconciler) { _ in GcpCloud.provider(environment: environment, log: cloudLog("gcp", httpLog)) },
         ])
     }
 

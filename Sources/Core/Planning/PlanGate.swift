@@ -57,10 +57,7 @@ public struct PlanGate: Sendable {
                 } else {
                     let verdict = verdicts[change.address.cluster] ?? MaintenanceWindows.verdict(policy.windows, at: now)
                     verdicts[change.address.cluster] = verdict
-                    if !verdict.open {
-                        let next = verdict.nextOpening.map { "; next opening \($0.formatted(.iso8601))" } ?? "; no opening within a year"
-                        reasons[change.id] = "waiting for window: \(verdict.reason)\(next)"
-                    }
+                    if !verdict.open { reasons[change.id] = Self.waiting(verdict) }
                 }
             }
         }
@@ -75,6 +72,26 @@ public struct PlanGate: Sendable {
         gated.changes = plan.changes.filter { reasons[$0.id] == nil }
         gated.held = plan.held + plan.changes.compactMap { change in reasons[change.id].map { Plan.HeldChange(change: change, reason: $0) } }
         return gated
+    }
+
+    /// Why a disruptive change of `cluster` may not start at `now` (suspended, an apply policy that forbids it, or
+    /// no open window), or nil when it may. Asked again before each broker of a roll, so a window that closes
+    /// during a roll stops it between brokers.
+    public func disruptionHeld(_ cluster: String, at now: Date) -> String? {
+        guard let policy = policies[cluster] else { return nil }
+        if policy.suspended { return "cluster \(cluster) is suspended" }
+        switch policy.apply {
+        case .never: return "apply policy is never: drift is reported, not corrected"
+        case .nonDisruptive: return "apply policy is nonDisruptive"
+        case .always:
+            let verdict = MaintenanceWindows.verdict(policy.windows, at: now)
+            return verdict.open ? nil : Self.waiting(verdict)
+        }
+    }
+
+    static func waiting(_ verdict: WindowVerdict) -> String {
+        let next = verdict.nextOpening.map { "; next opening \($0.formatted(.iso8601))" } ?? "; no opening within a year"
+        return "waiting for window: \(verdict.reason)\(next)"
     }
 
     static func kind(of change: Change) -> String {

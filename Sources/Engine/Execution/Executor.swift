@@ -18,15 +18,22 @@ public struct Executor: Sendable {
     private let now: @Sendable () -> Date
     private let maxConcurrency: Int
     private let events: @Sendable (ApplyEvent) async -> Void
+    private let beforeRestart: @Sendable (Change) async -> String?
 
+    /// - Parameter beforeRestart: asked before each broker of a roll goes down: nil lets it go; a reason stops the
+    ///   roll there (the broker before it finished; this one and the rest are skipped with the reason, so the
+    ///   journal's pending restarts resume them in a later pass). The service uses it for shutdown and for a
+    ///   maintenance window that closes during a roll.
     public init(
         providers: [any ResourceProvider],
         store: (any StateStore)?,
         runID: String,
         now: @escaping @Sendable () -> Date,
         maxConcurrency: Int = 4,
-        events: @escaping @Sendable (ApplyEvent) async -> Void = { _ in }
+        events: @escaping @Sendable (ApplyEvent) async -> Void = { _ in },
+        beforeRestart: @escaping @Sendable (Change) async -> String? = { _ in nil }
     ) {
+        self.beforeRestart = beforeRestart
         self.providers = providers
         self.store = store
         self.runID = runID
@@ -57,8 +64,10 @@ public struct Executor: Sendable {
                             let siblings = run.scheduler.claimPending { $0.action == .restartBroker && $0.address.cluster == change.address.cluster }
                             let restarts = [change] + siblings
                             let journal = self.journal
-                            let events = self.events
-                            group.addTask { await Executor.roll(restarts, with: roller, journal: journal, events: events) }
+                            let events = self.events, beforeRestart = self.beforeRestart
+                            group.addTask {
+                                await Executor.roll(restarts, with: roller, journal: journal, events: events, beforeRestart: beforeRestart)
+                            }
                             continue
                         }
                         switch await begin(change) {
@@ -124,13 +133,14 @@ public struct Executor: Sendable {
     private static func roll(
         _ restarts: [Change], with roller: any BrokerRoller,
         journal: @escaping @Sendable (Change, JournalEntry.Status, String?) async throws -> Void,
-        events: @escaping @Sendable (ApplyEvent) async -> Void
+        events: @escaping @Sendable (ApplyEvent) async -> Void, beforeRestart: @escaping @Sendable (Change) async -> String?
     ) async -> [Outcome] {
         let byID = Dictionary(restarts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let call = Task {
             await roller.roll(restarts) { event in
                 switch event {
                 case .restarting(let change, _):
+                    if let reason = await beforeRestart(change) { throw RollInterruption(reason) }
                     await events(.started(change))
                     try await journal(change, .started, nil)
                 case .restarted(let change):

@@ -1,4 +1,5 @@
 public import Manifests
+public import ReconcileModel
 
 /// What one pass is asked to do: the loaded manifests (the caller reports their load diagnostics), whether to
 /// apply, and the operator's narrowing and confirmations.
@@ -19,6 +20,10 @@ public struct PassRequest: Sendable {
     /// Hold changes as each cluster's `spec.reconcile` says (apply policy, suspend, maintenance windows), at the
     /// reconciler's `now`. On by default: the policy is part of the reviewed manifests.
     public var honourPolicy = true
+    /// Asked before each broker of a roll goes down: a reason stops the roll there (the broker before it has
+    /// finished; the rest resume in a later pass). The service says so when it shuts down. With `honourPolicy`,
+    /// the reconciler also stops a roll whose cluster's maintenance window has closed meanwhile.
+    public var beforeRestart: (@Sendable (Change) async -> String?)?
 
     public init(manifests: ManifestSet, mode: Mode, targets: [String] = [], allowDestroy: [String] = []) {
         self.manifests = manifests

@@ -32,6 +32,9 @@ public struct PassResult: Sendable {
     public var apply: ApplyReport?
     /// Non-fatal trouble after the apply (e.g. declarations that could not be recorded).
     public var warnings: [String] = []
+    /// Why a roll was stopped between brokers (`PassRequest.beforeRestart`, or its cluster's window closed), if one
+    /// was: the restarts not reached are skipped and resume in a later pass.
+    public var interruptedRoll: String?
     public var timings = Timings()
 
     /// How long the phases took (zero for phases that did not run).

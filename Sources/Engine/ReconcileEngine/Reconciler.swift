@@ -173,14 +173,26 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
         }
         guard plan.hasChanges else { return }
         started = clock.now
-        let executor = Executor(providers: providers, store: store, runID: result.passID, now: now) { event in
-            ApplyProgress.log(event, to: logger)
-            await events(.applying(event))
-        }
+        let gate = request.honourPolicy ? Self.gate(request.manifests) : nil
+        let interruption = Interruption()
+        let asked = request.beforeRestart, now = self.now
+        let executor = Executor(
+            providers: providers, store: store, runID: result.passID, now: now,
+            events: { event in
+                ApplyProgress.log(event, to: logger)
+                await events(.applying(event))
+            },
+            beforeRestart: { change in
+                let reason: String?
+                if let asked = await asked?(change) { reason = asked } else { reason = gate?.disruptionHeld(change.address.cluster, at: now()) }
+                if let reason { await interruption.note(reason) }
+                return reason
+            })
         let report = await executor.apply(plan, inventories: inventories)
         logger.log(level: report.isSuccess ? .notice : .error, "\(ApplyProgress.summary(report))")
         result.timings.apply = started.duration(to: clock.now)
         result.apply = report
+        result.interruptedRoll = await interruption.reason
     }
 
     /// Each cluster's `spec.reconcile` as the planner's gate.
@@ -219,4 +231,10 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
             do { try await store.unlock(lock) } catch { result.warnings.append("cannot release lock of \(lock.cluster): \(error)") }
         }
     }
+}
+
+/// The first reason a roll of the pass was stopped between brokers.
+private actor Interruption {
+    var reason: String?
+    func note(_ reason: String) { if self.reason == nil { self.reason = reason } }
 }

@@ -25,8 +25,18 @@ public struct ClusterStatus: Sendable, Hashable, Codable {
     public var held: [String: Int] = [:]
     public var drifted: Int = 0
     public var nextPass: Date?
+    /// Suspended through the API.
     public var suspended = false
+    /// `spec.reconcile.suspend` in the manifests (the pass runs and reports; every change is held).
+    public var suspendedByManifest = false
+    /// Why the last pass stopped a roll between brokers (a window closed, the service stopped), if it did.
+    public var interruptedRoll: String?
+    public var lastPassID: String?
+    /// When a pass last ended with nothing failed and nothing held.
+    public var lastSuccess: Date?
     public var passes = 0
     /// The last plan (the same schema as `--output json` when rendered).
     public var plan: Plan?
+
+    public init(name: String) { self.name = name }
 }

@@ -4,59 +4,91 @@ public import ReconcileEngine
 public import ReconcileModel
 public import Scheduling
 import Execution
+public import Logging
 
 /// The long-lived loop of `reconcile serve`: reads the manifests' source, schedules a pass per cluster
-/// (`PassSchedule`: a new revision, the drift interval, a request; backoff after a failure; never two passes of one
-/// cluster at once; at most `maxParallel` clusters at once) and runs each through the same `Reconciler` as the CLI,
-/// keeping providers, token caches and connection pools across passes. It reports each cluster's status.
+/// (`PassSchedule`: a new revision, the drift interval, a webhook or a request; backoff after a failure; never two
+/// passes of one cluster at once; at most `maxParallel` clusters at once) and runs each through the same
+/// `Reconciler` as the CLI, keeping providers, token caches and connection pools across passes. It reports each
+/// cluster's status, and tells its observers (metrics, notifications) what happens.
 ///
 /// A revision that does not load cleanly is not applied: its diagnostics go into every cluster's status (condition
-/// `Stalled`) and the last good revision stays in force. The instant (`now`) and the jitter's random draw are
-/// injected, so tests drive it tick by tick.
+/// `Stalled`) and the last good revision stays in force.
+///
+/// Stopping (`stop`): no new pass starts; a roll in progress finishes the broker it is on and stops before the
+/// next one (the journal lets a later start resume it); `run` returns once the running passes have ended. The
+/// instant (`now`) and the jitter's random draw are injected, so tests drive it tick by tick (`tick`).
 public actor ReconcileService<C: Clock> where C.Duration == Duration {
     let reconciler: Reconciler<C>
     let source: any ManifestSource
     let maxParallel: Int
+    let sourcePoll: Duration
     let now: @Sendable () -> Date
     let random: @Sendable () -> Double
+    let observers: [any ServiceObserver]
+    let logger: Logger
+    /// Rung by webhooks, requests, finished passes and shutdown, so the loop acts at once.
+    public nonisolated let doorbell = Doorbell()
+    /// Set by `stop`: the reason every roll gives for stopping before its next broker.
+    public nonisolated let stopping = StopFlag()
     var schedule: PassSchedule
     var manifests: ManifestSet?
     var revision: String?
     var sourceProblem: String?
+    var lastSourceRead: Date?
+    var sourceRefreshWanted = false
     var statuses: [String: ClusterStatus] = [:]
+    var suspendedByManifest: Set<String> = []
     public private(set) var lastTick: Date?
 
     public init(
         reconciler: Reconciler<C>, source: any ManifestSource, settings: PassSchedule.Settings = .init(), maxParallel: Int = 4,
+        sourcePoll: Duration = .seconds(60), observers: [any ServiceObserver] = [],
+        logger: Logger = Logger(label: "reconcile.serve", factory: { _ in SwiftLogNoOpLogHandler() }),
         now: @escaping @Sendable () -> Date = Date.init, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.reconciler = reconciler
         self.source = source
         self.maxParallel = max(1, maxParallel)
+        self.sourcePoll = sourcePoll
+        self.observers = observers
+        self.logger = logger
         self.now = now
         self.random = random
         schedule = PassSchedule(settings: settings)
     }
 
-    /// One step: read the source, then run every cluster due now to completion.
+    /// One step: read the source, then run every cluster due now to completion (tests and benchmarks; `run` does
+    /// the same without waiting for passes).
     public func tick() async {
         lastTick = now()
         await refreshSource()
-        await runDue()
+        let started = startDue()
+        await withTaskGroup(of: Void.self) { group in
+            for pass in started { group.addTask { await self.execute(pass) } }
+        }
     }
 
     /// Reads the source. A new, valid revision replaces the manifests and triggers every cluster (`revision`); an
     /// invalid one, or a source that cannot be read, is reported and changes nothing.
     public func refreshSource() async {
+        let started = now()
+        lastSourceRead = started
+        sourceRefreshWanted = false
         let snapshot = await source.snapshot()
+        let seconds = now().timeIntervalSince(started)
+        for observer in observers { await observer.sourceRead(revision: snapshot.revision, seconds: seconds, error: snapshot.error) }
         if let error = snapshot.error {
             sourceProblem = "cannot read the manifests' source: \(error)"
+            logger.error("cannot read the manifests' source", metadata: ["error": "\(error)"])
             return
         }
         guard let load = snapshot.load else { return }
         if load.diagnostics.hasErrors {
             let lines = load.diagnostics.filter { $0.severity == .error }.prefix(20).map(\.description)
-            sourceProblem = "revision \(snapshot.revision) is not applied (the last good one stays in force): " + lines.joined(separator: "; ")
+            let problem = "revision \(snapshot.revision) is not applied (the last good one stays in force): " + lines.joined(separator: "; ")
+            if problem != sourceProblem { logger.error("\(problem)", metadata: ["revision": "\(snapshot.revision)"]) }
+            sourceProblem = problem
             return
         }
         sourceProblem = nil
@@ -64,6 +96,8 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
         let first = revision == nil
         revision = snapshot.revision
         manifests = load.manifests
+        logger.notice("revision \(snapshot.revision) loaded", metadata: ["revision": "\(snapshot.revision)"])
+        suspendedByManifest = Set(load.manifests.clusters.filter(\.reconcile.suspend).map(\.name.value))
         let names = load.manifests.clusters.map(\.name.value).sorted()
         schedule.track(names, at: now())
         for name in names where !first { schedule.trigger(name, .revision, at: now()) }
@@ -71,33 +105,54 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
         for name in names where statuses[name] == nil { statuses[name] = ClusterStatus(name: name) }
     }
 
-    /// Runs the clusters due now, at most `maxParallel` at once, and waits for them.
-    public func runDue() async {
-        guard let manifests else { return }
-        let due = schedule.due(at: now(), limit: maxParallel)
-        guard !due.isEmpty else { return }
-        let revision = self.revision
-        var started: [(String, Date)] = []
-        for name in due {
-            schedule.started(name)
+    struct Launch: Sendable {
+        var name: String
+        var request: PassRequest
+        var revision: String?
+        var trigger: PassSchedule.Trigger
+        var started: Date
+    }
+
+    /// Marks the clusters due now as running (at most `maxParallel` passes at once) and returns their passes.
+    func startDue() -> [Launch] {
+        guard let manifests, stopping.requested == nil else { return [] }
+        let running = schedule.clusters.values.filter(\.running).count
+        let due = schedule.due(at: now(), limit: maxParallel - running)
+        let stopping = self.stopping
+        return due.map { name in
+            let trigger = schedule.started(name) ?? .interval
             let at = now()
-            started.append((name, at))
             statuses[name, default: ClusterStatus(name: name)].lastPassStarted = at
-        }
-        let reconciler = self.reconciler
-        await withTaskGroup(of: (String, PassResult).self) { group in
-            for (name, _) in started {
-                let request = PassRequest(manifests: manifests.only(cluster: name), mode: .apply)
-                group.addTask { (name, await reconciler.reconcile(request)) }
-            }
-            for await (name, result) in group { record(name, result, revision: revision) }
+            var request = PassRequest(manifests: manifests.only(cluster: name), mode: .apply)
+            request.beforeRestart = { _ in stopping.requested }
+            return Launch(name: name, request: request, revision: revision, trigger: trigger, started: at)
         }
     }
 
-    func record(_ name: String, _ result: PassResult, revision: String?) {
+    /// Runs one pass (off the actor) and records it.
+    nonisolated func execute(_ launch: Launch) async {
+        for observer in observers { await observer.passStarted(cluster: launch.name, revision: launch.revision, trigger: launch.trigger) }
+        let observers = self.observers, name = launch.name
+        let result = await PassContext.$cluster.withValue(name) {
+            await PassContext.$revision.withValue(launch.revision) {
+                await reconciler.reconcile(launch.request) { event in
+                    for observer in observers { await observer.passEvent(cluster: name, event: event) }
+                }
+            }
+        }
+        let status = await record(name, result, revision: launch.revision)
+        let seconds = status.lastPassFinished.map { $0.timeIntervalSince(launch.started) } ?? 0
+        for observer in observers { await observer.passFinished(cluster: name, result: result, status: status, seconds: seconds) }
+        doorbell.ring()
+    }
+
+    /// Records a finished pass. A roll stopped by a closing window or by shutdown is not a failure: the pass
+    /// applied what it could and the restarts left wait (`held`), with no backoff.
+    func record(_ name: String, _ result: PassResult, revision: String?) -> ClusterStatus {
         let at = now()
         let held = result.plan?.held ?? []
-        let succeeded = result.succeeded
+        let interrupted = result.interruptedRoll
+        let succeeded = result.succeeded || (interrupted != nil && result.stop == nil && (result.apply?.failed.isEmpty ?? true))
         schedule.finished(name, succeeded: succeeded, at: at, unit: random())
         var status = statuses[name, default: ClusterStatus(name: name)]
         status.revision = revision
@@ -105,11 +160,20 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
         status.passes += 1
         status.plan = result.plan
         status.drifted = result.plan?.drift.count ?? 0
-        status.held = Dictionary(grouping: held, by: { $0.change.disruption.rawValue }).mapValues(\.count)
-        status.result = !succeeded ? "failed" : held.isEmpty ? "succeeded" : "held"
+        var byClass = Dictionary(grouping: held, by: { $0.change.disruption.rawValue }).mapValues(\.count)
+        if interrupted != nil, let report = result.apply {
+            let skipped = result.plan?.changes.filter { report.skipped[$0.id] != nil } ?? []
+            for change in skipped { byClass[change.disruption.rawValue, default: 0] += 1 }
+        }
+        status.held = byClass
+        status.interruptedRoll = interrupted
+        status.result = !succeeded ? "failed" : (held.isEmpty && interrupted == nil) ? "succeeded" : "held"
         status.lastError = succeeded ? nil : Self.failure(result)
         status.nextPass = schedule.clusters[name]?.nextDue
+        status.lastPassID = result.passID
         statuses[name] = status
+        if result.succeeded, held.isEmpty, interrupted == nil { status.lastSuccess = at; statuses[name]?.lastSuccess = at }
+        return self.status(of: name) ?? status
     }
 
     static func failure(_ result: PassResult) -> String {
@@ -119,7 +183,10 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
             default: return "\(stop)"
             }
         }
-        if let apply = result.apply, !apply.isSuccess { return "apply failed: \(apply)" }
+        if let apply = result.apply, !apply.isSuccess {
+            let failed = apply.failed.sorted { $0.key < $1.key }.prefix(5).map { "\($0.key): \($0.value)" }
+            return "apply failed: " + failed.joined(separator: "; ")
+        }
         return result.providerFailures.joined(separator: "; ")
     }
 
@@ -130,7 +197,15 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
     public func requestReconcile(_ name: String, reason: PassSchedule.Trigger = .request) -> Bool {
         guard schedule.clusters[name] != nil else { return false }
         schedule.trigger(name, reason, at: now())
+        doorbell.ring()
         return true
+    }
+
+    /// A webhook: read the source now and run every cluster (Flux's receivers ask the source, then the sync).
+    public func webhookReceived() {
+        sourceRefreshWanted = true
+        for name in schedule.clusters.keys { schedule.trigger(name, .webhook, at: now()) }
+        doorbell.ring()
     }
 
     /// Suspends or resumes `name`'s passes (the API's; `spec.reconcile.suspend` in the manifests holds changes too).
@@ -139,6 +214,7 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
         guard schedule.clusters[name] != nil else { return false }
         schedule.setSuspended(name, suspended, at: now())
         statuses[name]?.suspended = suspended
+        doorbell.ring()
         return true
     }
 
@@ -149,6 +225,7 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
         guard var status = statuses[name] else { return nil }
         let state = schedule.clusters[name]
         status.nextPass = state.map { $0.suspended ? nil : $0.nextDue } ?? nil
+        status.suspendedByManifest = suspendedByManifest.contains(name)
         status.conditions = Self.conditions(status, running: state?.running ?? false, sourceProblem: sourceProblem)
         return status
     }
@@ -160,32 +237,60 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
     }
 
     public var currentRevision: String? { revision }
+    public var currentSourceProblem: String? { sourceProblem }
 
     /// When the loop must act next: the earliest due pass.
     public var nextWake: Date? { schedule.nextWake }
 
-    /// Ticks until cancelled: on every source poll and whenever a pass falls due.
-    public func run(sourcePoll: Duration, sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) async {
-        while !Task.isCancelled {
-            await tick()
-            var wait = sourcePoll
-            if let next = schedule.nextWake {
-                let seconds = max(0, next.timeIntervalSince(now()))
-                wait = min(wait, .milliseconds(Int64(seconds * 1000)))
+    /// Stops taking new passes; rolls stop before their next broker, giving `reason`.
+    public nonisolated func stop(_ reason: String = "reconcile serve is shutting down") {
+        stopping.request(reason)
+        doorbell.ring()
+    }
+
+    /// The loop: reads the source every `sourcePoll` (at once after a webhook), starts the passes due without
+    /// waiting for them, and sleeps until the next due pass, poll or ring. Returns after `stop` (or cancellation),
+    /// once the passes running have ended.
+    public func run() async {
+        await withTaskCancellationHandler {
+            await withTaskGroup(of: Void.self) { group in
+                while stopping.requested == nil {
+                    lastTick = now()
+                    let pollDue = lastSourceRead.map { now().timeIntervalSince($0) >= Self.seconds(sourcePoll) } ?? true
+                    if pollDue || sourceRefreshWanted { await refreshSource() }
+                    for launch in startDue() { group.addTask { await self.execute(launch) } }
+                    await doorbell.wait(timeout: waitTime())
+                }
+                logger.notice("stopping: no new passes; waiting for the running ones", metadata: ["reason": "\(stopping.requested ?? "")"])
+                await group.waitForAll()
             }
-            do { try await sleep(max(wait, .milliseconds(50))) } catch { return }
+        } onCancel: {
+            stop("reconcile serve was cancelled")
         }
     }
 
+    /// Until the next source poll or due pass, at least 10 ms and at most the poll interval.
+    func waitTime() -> Duration {
+        var wait = Self.seconds(sourcePoll)
+        if let last = lastSourceRead { wait = max(0, Self.seconds(sourcePoll) - now().timeIntervalSince(last)) }
+        if let next = schedule.nextWake { wait = min(wait, max(0, next.timeIntervalSince(now()))) }
+        return .milliseconds(Int64(max(wait, 0.01) * 1000))
+    }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
     static func conditions(_ s: ClusterStatus, running: Bool, sourceProblem: String?) -> [ClusterStatus.Condition] {
         var out: [ClusterStatus.Condition] = []
-        let ready = s.result == "succeeded" && sourceProblem == nil && !s.suspended
+        let suspended = s.suspended || s.suspendedByManifest
+        let ready = s.result == "succeeded" && sourceProblem == nil && !suspended
         out.append(.init(type: "Ready", status: ready, reason: s.result ?? "NoPassYet", message: s.lastError ?? (s.result.map { "last pass \($0)" } ?? "no pass yet")))
         out.append(.init(type: "Reconciling", status: running, reason: running ? "PassRunning" : "Idle", message: running ? "a pass is running" : ""))
         if let sourceProblem { out.append(.init(type: "Stalled", status: true, reason: "SourceNotApplied", message: sourceProblem)) }
-        out.append(.init(type: "Suspended", status: s.suspended, reason: s.suspended ? "SuspendedByAPI" : "Active", message: ""))
-        let waiting = s.plan?.held.first { $0.reason.hasPrefix("waiting for window") }
-        out.append(.init(type: "WaitingForWindow", status: waiting != nil, reason: waiting == nil ? "NotWaiting" : "OutsideWindow", message: waiting?.reason ?? ""))
+        let suspendReason = s.suspended ? "SuspendedByAPI" : s.suspendedByManifest ? "SuspendedByManifest" : "Active"
+        out.append(.init(type: "Suspended", status: suspended, reason: suspendReason, message: ""))
+        let waiting = s.plan?.held.first { $0.reason.hasPrefix("waiting for window") }?.reason
+            ?? s.interruptedRoll.flatMap { $0.hasPrefix("waiting for window") ? $0 : nil }
+        out.append(.init(type: "WaitingForWindow", status: waiting != nil, reason: waiting == nil ? "NotWaiting" : "OutsideWindow", message: waiting ?? ""))
         return out
     }
 }

@@ -13,6 +13,15 @@ public enum RollEvent: Sendable {
     case waiting(Change?, waitingFor: [String])
 }
 
+/// Thrown by a roll's `events` handler at `.restarting` to stop the roll between brokers (the service is shutting
+/// down, or the maintenance window closed): the broker announced is not touched, the brokers already done stay done,
+/// and the roll halts with `reason` as it is (no broker is blamed). A later pass resumes from the journal.
+public struct RollInterruption: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
 /// How a roll ended. `halt` is set when the roll stopped early; the brokers not listed in `completed` were not
 /// touched, except `halt.changeID`, which was being restarted when it failed.
 public struct RollResult: Sendable {
@@ -31,7 +40,7 @@ public struct RollResult: Sendable {
 ///
 /// Contract: never two brokers of the cluster down at once; a broker that does not come back halts the roll
 /// and no other broker is touched; `events` is awaited before the roll moves on (if it throws, the roll
-/// halts before touching the broker).
+/// halts before touching the broker; a `RollInterruption`'s reason is the halt's reason).
 public protocol BrokerRoller: Sendable {
     /// The order the roll would take now (shown in the plan), with a sentence saying why. Reads only.
     func predictedOrder(_ restarts: [Change]) async -> (order: [ResourceAddress], why: String?)

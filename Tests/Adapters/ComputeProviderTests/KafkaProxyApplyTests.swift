@@ -86,7 +86,7 @@ final class ProxyApplyBed: Sendable {
 
     /// Metadata's brokers through the load balancer's port `port` (the proxy behind it rewrites them).
     func brokersThroughLoadBalancer(port: Int) async throws -> [String] {
-        var last: Error?
+        var last: (any Error)?
         for _ in 0..<100 {
             let client = KafkaClient(host: ruleHost, port: port, options: .init(connectTimeout: .seconds(1), requestTimeout: .seconds(3)))
             do {

@@ -67,6 +67,10 @@ struct CommandLineOptionsTests {
         case "ID", "N": ["3", "7"]
         case "ADDRESS": ["tidb-kafka/azure.loadBalancer/kafka-lb", "tidb-kafka/*"]
         case "HOST:PORT=ADDR:PORT": ["b1.example:9093=127.0.0.1:19093", "b2.example:9094=127.0.0.1:19094"]
+        case "DURATION": ["45s", "2h"]
+        case "SECONDS": ["30", "90"]
+        case "HOST:PORT": ["127.0.0.1:9464", "[::1]:8080"]
+        case "LEVEL": ["debug", "warning"]
         default: ["value-one", "value-two"]
         }
     }

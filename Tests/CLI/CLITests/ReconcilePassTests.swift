@@ -56,14 +56,8 @@ struct ReconcilePassTests {
     @Test("A maintenance window that is closed holds broker writes and restarts (shown, not applied); the cloud resources are created")
     func closedWindowHoldsDisruptiveChanges() async throws {
         // now = 2027-01-15T08:00:00Z, a Friday: the Saturday-night allow window is closed.
-        let manifests = temporaryDirectory()
-        try FileManager.default.createDirectory(at: manifests, withIntermediateDirectories: true)
-        for file in try FileManager.default.contentsOfDirectory(atPath: Repo.example("azure-private-link")) where file.hasSuffix(".yaml") {
-            var text = try String(contentsOfFile: Repo.example("azure-private-link") + "/" + file, encoding: .utf8)
-            if text.contains("kind: KafkaCluster") {
-                text += "  reconcile:\n    windows:\n      - {kind: allow, schedule: \"0 2 * * SAT\", duration: 4h}\n"
-            }
-            try text.write(to: manifests.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        let manifests = try Repo.copyExample("azure-private-link", into: temporaryDirectory()) { _, text in
+            text.contains("kind: KafkaCluster") ? text + "  reconcile:\n    windows:\n      - {kind: allow, schedule: \"0 2 * * SAT\", duration: 4h}\n" : text
         }
         let console = CapturedConsole()
         #expect(await pass(console).run(.init(manifests: manifests.path, dryRun: false)) == ExitStatus.success, "\(console.err)")

@@ -150,13 +150,5 @@ struct KafkaProxyFactsTests {
 
         """
 
-    func copyExample(_ name: String) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let source = URL(fileURLWithPath: Repo.example(name))
-        for file in try FileManager.default.contentsOfDirectory(atPath: source.path) where file.hasSuffix(".yaml") {
-            try FileManager.default.copyItem(at: source.appendingPathComponent(file), to: dir.appendingPathComponent(file))
-        }
-        return dir
-    }
+    func copyExample(_ name: String) throws -> URL { try Repo.copyExample(name) }
 }

@@ -34,7 +34,13 @@ final class RollingFake: ResourceProvider, BrokerRoller, Sendable {
         var completed: [String] = []
         for name in order {
             guard let change = restarts.first(where: { $0.address.name == name }) else { continue }
-            do { try await events(.restarting(change, reason: "config changed")) } catch { return RollResult(completed: completed, halt: (nil, "journal")) }
+            do {
+                try await events(.restarting(change, reason: "config changed"))
+            } catch let interruption as RollInterruption {
+                return RollResult(completed: completed, halt: (nil, interruption.reason))  // as ClusterRoller does
+            } catch {
+                return RollResult(completed: completed, halt: (nil, "journal"))
+            }
             if name == haltAt { return RollResult(completed: completed, halt: (change.id, "broker \(name) did not come back within 300 s")) }
             restarted.withLock { $0.append(name) }
             try? await events(.restarted(change))
@@ -84,5 +90,25 @@ struct RollTests {
         #expect(report.skipped["tidb-kafka/azure.loadBalancer/old-lb#delete"] != nil, "contraction never runs after a halted roll")
         let journal = try await world.store.journal(cluster: "tidb-kafka").filter { $0.action == .restartBroker }
         #expect(journal.map { "\($0.address.name):\($0.status.rawValue)" } == ["1:started", "1:succeeded", "2:started", "2:failed", "3:skipped"])
+    }
+
+    @Test("beforeRestart stops a roll between brokers: the broker before finished, the rest are skipped with the reason, nothing fails")
+    func interruptedBetweenBrokers() async throws {
+        let world = World()
+        let roller = RollingFake(inner: world.brokers, order: ["1", "2", "3"])
+        let asked = Mutex<[String]>([])
+        let executor = world.executor(providers: [world.cloud, roller], beforeRestart: { change in
+            asked.withLock { $0.append(change.address.name) }
+            return change.address.name == "2" ? "waiting for window: outside every allow window" : nil
+        })
+        let report = await executor.apply(restartPlan(), inventories: [:])
+        #expect(asked.withLock { $0 } == ["1", "2"], "asked before each broker, and never after the roll stopped")
+        #expect(roller.restarted.withLock { $0 } == ["1"])
+        #expect(report.failed.isEmpty)
+        #expect(report.skipped["tidb-kafka/kafka.brokerConfig/2#restart_broker"] == ["roll halted: waiting for window: outside every allow window"])
+        #expect(report.skipped["tidb-kafka/kafka.brokerConfig/3#restart_broker"] != nil)
+        let journal = try await world.store.journal(cluster: "tidb-kafka").filter { $0.action == .restartBroker }
+        #expect(journal.map { "\($0.address.name):\($0.status.rawValue)" } == ["1:started", "1:succeeded", "2:skipped", "3:skipped"],
+                "broker 2 was never marked started: it was not touched")
     }
 }

@@ -47,10 +47,11 @@ struct World {
     func executor(
         maxConcurrency: Int = 4,
         providers: [any ResourceProvider]? = nil,
-        events: @escaping @Sendable (ApplyEvent) async -> Void = { _ in }
+        events: @escaping @Sendable (ApplyEvent) async -> Void = { _ in },
+        beforeRestart: @escaping @Sendable (Change) async -> String? = { _ in nil }
     ) -> Executor {
         Executor(providers: providers ?? self.providers, store: store, runID: runID, now: clock.closure,
-                 maxConcurrency: maxConcurrency, events: events)
+                 maxConcurrency: maxConcurrency, events: events, beforeRestart: beforeRestart)
     }
 
     func apply(_ plan: Plan, maxConcurrency: Int = 4, events: @escaping @Sendable (ApplyEvent) async -> Void = { _ in })

@@ -31,10 +31,7 @@ struct ServiceBed {
     let service: ReconcileService<ContinuousClock>
 
     init() throws {
-        try FileManager.default.createDirectory(at: manifests, withIntermediateDirectories: true)
-        for file in try FileManager.default.contentsOfDirectory(atPath: Repo.example("azure-private-link")) where file.hasSuffix(".yaml") {
-            try FileManager.default.copyItem(atPath: Repo.example("azure-private-link") + "/" + file, toPath: manifests.appendingPathComponent(file).path)
-        }
+        _ = try Repo.copyExample("azure-private-link", into: manifests)
         let clock = self.clock
         let world = self.world
         let reconciler = Reconciler(
