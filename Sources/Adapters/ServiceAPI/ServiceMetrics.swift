@@ -67,8 +67,10 @@ public final class ServiceMetrics: ServiceObserver, Sendable {
             // A broker found already running its config (an interrupted roll restarted it) succeeds unrestarted.
             guard restarting.withLock({ $0.remove(change.id) }) != nil else { return }
             CoreMetrics.Counter(label: "reconcile_broker_restarts_total", dimensions: [("cluster", cluster)], factory: factory).increment()
-        default:
+        case .failed, .skipped:
             restarting.withLock { _ = $0.remove(change.id) }
+        case .progress:
+            break  // waiting on a gate while the broker comes back
         }
     }
 

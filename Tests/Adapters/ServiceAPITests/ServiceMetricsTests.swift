@@ -16,6 +16,7 @@ struct ServiceMetricsTests {
         let metrics = ServiceMetrics()
         await metrics.passEvent(cluster: "tidb-kafka", event: .applying(.started(restart)))
         #expect(metrics.exposition().contains(#"reconcile_roll_in_progress{cluster="tidb-kafka"} 1"#))
+        await metrics.passEvent(cluster: "tidb-kafka", event: .applying(.progress(restart, ["broker 2 is not in the Metadata broker list"])))
         await metrics.passEvent(cluster: "tidb-kafka", event: .applying(.succeeded(restart)))
         await metrics.passEvent(cluster: "tidb-kafka", event: .applying(.succeeded(restart)))  // already current: no .started
         #expect(metrics.exposition().contains(#"reconcile_broker_restarts_total{cluster="tidb-kafka"} 1"#), "\(metrics.exposition())")
