@@ -239,7 +239,10 @@ let package = Package(
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "ReconcileModel", "Scheduling"], path: "Tests/Core/PlanningTests", swiftSettings: upcoming),
         .testTarget(
             name: "ReconcileServiceTests",
-            dependencies: ["ReconcileService", "ReconcileEngine", "FileStateStore", "Manifests", "ReconcileModel", "ProviderAPI", "Scheduling", "TestSupport"],
+            dependencies: [
+                "ReconcileService", "ReconcileEngine", "FileStateStore", "Manifests", "ReconcileModel", "ProviderAPI", "Scheduling", "TestSupport", "Execution",
+                "GitSource",
+            ],
             path: "Tests/Engine/ReconcileServiceTests", swiftSettings: upcoming),
         .testTarget(
             name: "ServiceAPITests",
@@ -251,7 +254,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/Adapters/ServiceAPITests", swiftSettings: upcoming),
-        .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], path: "Tests/Adapters/GitSourceTests", swiftSettings: upcoming),
+        .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"], path: "Tests/Adapters/GitSourceTests", swiftSettings: upcoming),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], path: "Tests/Core/SchedulingTests", swiftSettings: upcoming),
         .testTarget(name: "PlanRenderingTests", dependencies: ["PlanRendering", "ReconcileModel"], path: "Tests/Core/PlanRenderingTests", swiftSettings: upcoming),
         .testTarget(

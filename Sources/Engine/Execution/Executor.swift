@@ -70,6 +70,12 @@ public struct Executor: Sendable {
                             }
                             continue
                         }
+                        // A provider without a roller restarts one broker per change: asked the same way.
+                        if change.action == .restartBroker, let reason = await beforeRestart(change) {
+                            run.scheduler.finish(change.id, succeeded: false)
+                            await skip(change, ["roll halted: \(reason)"], &run)
+                            continue
+                        }
                         switch await begin(change) {
                         case .success(let provider):
                             group.addTask { [await Executor.perform(change, on: provider)] }

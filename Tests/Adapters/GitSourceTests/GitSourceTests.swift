@@ -1,87 +1,14 @@
 import Foundation
 import GitSource
 import Testing
+import TestSupport
 
-/// A bare "origin" repository and a working clone to commit and push from, with the real `git` (and `ssh-keygen`
-/// for signing keys), in a temporary directory.
-final class GitBed: Sendable {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("gitsource-\(UUID().uuidString)").path
-    var origin: String { root + "/origin.git" }
-    var work: String { root + "/work" }
-    var url: String { "file://" + origin }
-
-    init() throws {
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        try sh(["git", "init", "-q", "--bare", "-b", "main", origin])
-        try sh(["git", "clone", "-q", origin, work])
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: root) }
-
-    @discardableResult
-    func sh(_ arguments: [String], in directory: String? = nil) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = arguments
-        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        p.environment = ["PATH": "/usr/bin:/bin", "HOME": root, "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"]
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw BedError("\(arguments.joined(separator: " ")): \(String(decoding: errors, as: UTF8.self))")
-        }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Writes `files` (path -> text) in the working clone, commits (signed with `signingKey` when given) and pushes
-    /// `branch`; returns the commit's sha.
-    @discardableResult
-    func commit(_ files: [String: String], message: String = "change", branch: String = "main", signingKey: String? = nil) throws -> String {
-        for (path, text) in files {
-            let url = URL(fileURLWithPath: work + "/" + path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        try sh(["git", "add", "-A"], in: work)
-        var args = ["git", "-c", "user.name=Tester", "-c", "user.email=tester@example.com"]
-        if let signingKey { args += ["-c", "gpg.format=ssh", "-c", "user.signingkey=\(signingKey)", "commit", "-q", "-S", "-m", message] }
-        else { args += ["commit", "-q", "-m", message] }
-        try sh(args, in: work)
-        try sh(["git", "push", "-q", "origin", "HEAD:refs/heads/\(branch)"], in: work)
-        return try sh(["git", "rev-parse", "HEAD"], in: work)
-    }
-
-    /// A new ed25519 key pair; returns the private key's path (`.pub` beside it).
-    func key(_ name: String) throws -> String {
-        let path = root + "/" + name
-        try sh(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", path])
-        return path
-    }
-
-    /// An allowed-signers file trusting `keys` for tester@example.com.
-    func allowedSigners(_ keys: [String]) throws -> String {
-        let path = root + "/allowed_signers"
-        let lines = try keys.map { "tester@example.com namespaces=\"git\" " + (try String(contentsOfFile: $0 + ".pub", encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines) }
-        try lines.joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
+extension GitBed {
     func source(_ ref: GitSourceSpec.Ref, path: String = "", verification: GitSourceSpec.Verification? = nil, timeout: Duration = .seconds(30)) throws -> GitSource {
         try GitSource(
             spec: GitSourceSpec(url: url, ref: ref, path: path, timeout: timeout, verification: verification),
             workDirectory: root + "/checkout", environment: ["PATH": "/usr/bin:/bin", "HOME": root])
     }
-}
-
-struct BedError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
 }
 
 @Suite("Git source: the system git against real repositories")

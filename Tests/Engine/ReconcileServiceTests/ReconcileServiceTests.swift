@@ -1,3 +1,4 @@
+import Execution
 import FileStateStore
 import Foundation
 import Manifests
@@ -20,17 +21,20 @@ final class TestClock: Sendable {
 /// The service over the Azure seed in a manifests directory of its own, an in-memory world and the real file state
 /// store; the jitter's draw is fixed at the middle (no spread).
 struct ServiceBed {
-    let clock = TestClock()
+    let clock: TestClock
     let manifests = FileManager.default.temporaryDirectory.appendingPathComponent("svc-manifests-\(UUID().uuidString)")
     let state = FileManager.default.temporaryDirectory.appendingPathComponent("svc-state-\(UUID().uuidString)")
-    let world = InMemoryProvider(types: [
+    /// Every resource type of the Azure seed.
+    static let types: Set<String> = [
         "azure.resourceGroup", "azure.virtualNetwork", "azure.networkSecurityGroup", "azure.networkInterface",
         "azure.virtualMachine", "azure.loadBalancer", "azure.privateLinkService", "azure.nicBackendPoolAssociation",
         "kafka.brokerConfig",
-    ])
+    ]
+    let world = InMemoryProvider(types: ServiceBed.types)
     let service: ReconcileService<ContinuousClock>
 
-    init() throws {
+    init(clock: TestClock = TestClock(), observers: [any ServiceObserver] = []) throws {
+        self.clock = clock
         _ = try Repo.copyExample("azure-private-link", into: manifests)
         let clock = self.clock
         let world = self.world
@@ -38,7 +42,7 @@ struct ServiceBed {
             providers: ProviderClosure { _, _ in [world] }, store: FileStateStore(directory: state), clock: ContinuousClock(),
             now: { clock.now })
         service = ReconcileService(
-            reconciler: reconciler, source: DirectorySource(directory: manifests.path), now: { clock.now }, random: { 0.5 })
+            reconciler: reconciler, source: DirectorySource(directory: manifests.path), observers: observers, now: { clock.now }, random: { 0.5 })
     }
 
     func edit(_ file: String, _ transform: (String) -> String) throws {
@@ -140,5 +144,46 @@ struct ReconcileServiceTests {
         let waiting = try #require(status.conditions.first { $0.type == "WaitingForWindow" })
         #expect(waiting.status && waiting.message.contains("next opening"), "\(waiting.message)")
         #expect(!bed.world.calls.contains { $0.action == .restartBroker })
+    }
+
+    @Test("a window that closes during a roll: the broker it was on finishes, no other starts; held, WaitingForWindow; the next window resumes the roll")
+    func windowClosesDuringRoll() async throws {
+        // The clock jumps 4 h (past the window's end) as soon as the first broker's restart has finished.
+        let clock = TestClock()
+        let bed = try ServiceBed(clock: clock, observers: [ClockJumpAfterFirstRestart(clock: clock, seconds: 4 * 3600)])
+        try bed.edit(bed.clusterFile) { $0 + "  reconcile:\n    windows:\n      - {kind: allow, schedule: \"0 2 * * SAT\", duration: 4h}\n" }
+        clock.advance(18 * 3600 + 60)  // Saturday 2027-01-16 02:01 UTC: the window is open
+        await bed.service.tick()
+        #expect(bed.world.calls.filter { $0.action == .restartBroker }.count == 1, "only the broker it was on")
+        let status = try #require(await bed.service.status(of: "tidb-kafka"))
+        #expect(status.result == "held", "\(String(describing: status.lastError))")
+        #expect(status.interruptedRoll?.hasPrefix("waiting for window: outside every allow window; next opening 2027-01-23T02:00:00Z") == true,
+                "\(String(describing: status.interruptedRoll))")
+        #expect(status.held["broker_restart"] == 2, "\(status.held)")
+        #expect(status.conditions.first { $0.type == "WaitingForWindow" }?.status == true)
+        #expect(status.nextPass != nil && status.lastError == nil, "not a failure: no backoff")
+
+        // A week later, inside the next window, the interval pass finishes the roll from the journal.
+        clock.advance(7 * 24 * 3600 - 4 * 3600)
+        await bed.service.tick()
+        #expect(bed.world.calls.filter { $0.action == .restartBroker }.count == 3)
+        #expect(await bed.service.status(of: "tidb-kafka")?.result == "succeeded")
+    }
+}
+
+/// Moves the clock once, after the first broker restart of a pass has succeeded (a window closing mid-roll).
+final class ClockJumpAfterFirstRestart: ServiceObserver {
+    let clock: TestClock
+    let seconds: TimeInterval
+    private let done = Mutex(false)
+
+    init(clock: TestClock, seconds: TimeInterval) {
+        self.clock = clock
+        self.seconds = seconds
+    }
+
+    func passEvent(cluster: String, event: PassEvent) async {
+        guard case .applying(let step) = event, case .succeeded(let change) = step, change.action == .restartBroker else { return }
+        if done.withLock({ d in defer { d = true }; return !d }) { clock.advance(seconds) }
     }
 }
