@@ -40,7 +40,9 @@ public final class GitBed: Sendable {
     /// Writes `files` (path -> text) in the working clone, commits (signed with `signingKey` when given) and pushes
     /// `branch`; returns the commit's sha.
     @discardableResult
-    public func commit(_ files: [String: String], message: String = "change", branch: String = "main", signingKey: String? = nil) throws -> String {
+    public func commit(
+        _ files: [String: String], message: String = "change", branch: String = "main", signingKey: String? = nil, gpgKey: String? = nil
+    ) throws -> String {
         for (path, text) in files {
             let url = URL(fileURLWithPath: work + "/" + path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -49,6 +51,7 @@ public final class GitBed: Sendable {
         try sh(["git", "add", "-A"], in: work)
         var args = ["git", "-c", "user.name=Tester", "-c", "user.email=tester@example.com"]
         if let signingKey { args += ["-c", "gpg.format=ssh", "-c", "user.signingkey=\(signingKey)", "commit", "-q", "-S", "-m", message] }
+        else if let gpgKey { args += ["-c", "gpg.format=openpgp", "-c", "user.signingkey=\(gpgKey)", "commit", "-q", "-S", "-m", message] }
         else { args += ["commit", "-q", "-m", message] }
         try sh(args, in: work)
         try sh(["git", "push", "-q", "origin", "HEAD:refs/heads/\(branch)"], in: work)
@@ -59,6 +62,22 @@ public final class GitBed: Sendable {
     public func key(_ name: String) throws -> String {
         let path = root + "/" + name
         try sh(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", path])
+        return path
+    }
+
+    /// A new OpenPGP signing key (ed25519, no passphrase) in the bed's own keyring (`HOME/.gnupg`) for `email`;
+    /// returns its fingerprint.
+    public func gpgKey(_ email: String) throws -> String {
+        try sh(["gpg", "--batch", "--quiet", "--passphrase", "", "--quick-gen-key", "Tester <\(email)>", "ed25519", "sign", "never"])
+        let listing = try sh(["gpg", "--batch", "--with-colons", "--list-secret-keys", email])
+        guard let line = listing.split(separator: "\n").first(where: { $0.hasPrefix("fpr:") }) else { throw TestDatacenterError("no fingerprint for \(email)") }
+        return String(line.split(separator: ":", omittingEmptySubsequences: false)[9])
+    }
+
+    /// The ASCII-armoured public keys of `fingerprints`, in a file; its path.
+    public func gpgPublicKeys(_ fingerprints: [String]) throws -> String {
+        let path = root + "/public-keys.asc"
+        try (try sh(["gpg", "--batch", "--armor", "--export"] + fingerprints) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 

@@ -23,6 +23,10 @@ public struct GitSourceSpec: Sendable, Hashable {
     public enum Verification: Sendable, Hashable {
         /// SSH signatures (`gpg.format=ssh`), trusted when their key is in this allowed-signers file.
         case ssh(allowedSigners: String)
+        /// OpenPGP signatures, trusted when made by one of the ASCII-armoured public keys in this file (as Flux's
+        /// `verify.secretRef` holds them): the keys are imported into a keyring of their own for each check, so
+        /// nothing else the machine's user trusts counts.
+        case gpg(publicKeys: String)
     }
 
     public var url: String
@@ -182,6 +186,39 @@ public struct GitSource: Sendable {
             let said = String(decoding: output.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             if said.isEmpty || said.contains("no signature found") { throw .unsigned(revision) }
             throw .untrusted(revision, detail: said.split(separator: "\n").last.map(String.init) ?? said)
+        case .gpg(let publicKeys):
+            // A keyring of its own for each check (removed after): only the file's keys count.
+            let home = workDirectory + ".gnupg-" + UUID().uuidString.prefix(8)
+            defer { try? FileManager.default.removeItem(atPath: home) }
+            do {
+                try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw .failed(command: "mkdir \(home)", detail: "\(error)")
+            }
+            guard let gpg = ChildProcess.find("gpg", environment: environment) else {
+                throw .failed(command: "gpg", detail: "gpg is not installed (Debian's gnupg package), so OpenPGP signatures cannot be checked")
+            }
+            var env = environment
+            env["GNUPGHOME"] = home
+            let imported: ChildProcess.Output
+            do {
+                imported = try await ChildProcess(
+                    executable: gpg, arguments: ["--batch", "--quiet", "--import", publicKeys], environment: env, timeout: spec.timeout,
+                    maxStdout: 1 << 20
+                ).run()
+            } catch {
+                throw .failed(command: "gpg --import \(publicKeys)", detail: "\(error)")
+            }
+            guard imported.exitCode == 0 else {
+                throw .failed(command: "gpg --import \(publicKeys)", detail: String(decoding: imported.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            let output = try await output(["-c", "gpg.format=openpgp", "-c", "gpg.program=\(gpg)", "verify-commit", "--raw", revision.sha], environment: env)
+            let said = String(decoding: output.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if output.exitCode == 0, said.contains("[GNUPG:] GOODSIG") || said.contains("[GNUPG:] VALIDSIG") { return }
+            if said.isEmpty || said.contains("no signature found") { throw .unsigned(revision) }
+            let lines = said.split(separator: "\n")
+            let status = ["NO_PUBKEY", "BADSIG", "EXPKEYSIG", "REVKEYSIG", "ERRSIG"].lazy.compactMap { word in lines.first { $0.contains("[GNUPG:] \(word)") } }.first
+            throw .untrusted(revision, detail: status.map(String.init) ?? String(said.suffix(300)))
         }
     }
 
@@ -217,10 +254,10 @@ public struct GitSource: Sendable {
         return String(decoding: result.stdout, as: UTF8.self)
     }
 
-    private func output(_ arguments: [String]) async throws(GitSourceError) -> ChildProcess.Output {
+    private func output(_ arguments: [String], environment: [String: String]? = nil) async throws(GitSourceError) -> ChildProcess.Output {
         let cwd = FileManager.default.fileExists(atPath: workDirectory) ? workDirectory : nil
         let child = ChildProcess(
-            executable: git, arguments: arguments, environment: environment, workingDirectory: cwd, timeout: spec.timeout,
+            executable: git, arguments: arguments, environment: environment ?? self.environment, workingDirectory: cwd, timeout: spec.timeout,
             maxStdout: 4 * 1024 * 1024)
         do {
             return try await child.run()

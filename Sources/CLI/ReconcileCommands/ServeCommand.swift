@@ -49,6 +49,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp(
         "Apply only commits signed by a key in this SSH allowed-signers file; an unsigned or untrusted head is not applied.", valueName: "file"))
     var gitAllowedSigners: String?
+    @Option(name: .long, help: ArgumentHelp(
+        "Apply only commits signed (OpenPGP) by one of the ASCII-armoured public keys in this file; an unsigned or untrusted head is not applied.",
+        valueName: "file"))
+    var gitGpgKeys: String?
     @Option(name: .long, help: ArgumentHelp("Where the git checkout lives (default: STATE/source).", valueName: "dir"))
     var gitWorkdir: String?
 
@@ -92,9 +96,10 @@ struct ServeCommand: AsyncParsableCommand {
     /// How the options combine (checked when it runs, so that each option alone still parses; exit 64 all the same).
     func checkCombination() throws {
         if gitUrl != nil, manifests.given != nil { throw ValidationError("give --git-url or --manifests, not both") }
-        if gitUrl == nil, gitBranch != nil || gitTag != nil || gitCommit != nil || !gitPath.isEmpty || gitAllowedSigners != nil {
-            throw ValidationError("--git-branch, --git-tag, --git-commit, --git-path and --git-allowed-signers need --git-url")
+        if gitUrl == nil, gitBranch != nil || gitTag != nil || gitCommit != nil || !gitPath.isEmpty || gitAllowedSigners != nil || gitGpgKeys != nil {
+            throw ValidationError("--git-branch, --git-tag, --git-commit, --git-path, --git-allowed-signers and --git-gpg-keys need --git-url")
         }
+        if gitAllowedSigners != nil, gitGpgKeys != nil { throw ValidationError("give --git-allowed-signers (SSH signatures) or --git-gpg-keys (OpenPGP), not both") }
         let (host, _) = try Self.split(listen)
         if !Self.isLoopback(host), tokenFile == nil {
             throw ValidationError("--listen \(listen) is not a loopback address: give --token-file so that every call needs the token")
@@ -129,6 +134,7 @@ struct ServeCommand: AsyncParsableCommand {
         let source: any ManifestSource
         if let gitUrl {
             let verification = gitAllowedSigners.map { GitSourceSpec.Verification.ssh(allowedSigners: $0) }
+                ?? gitGpgKeys.map { GitSourceSpec.Verification.gpg(publicKeys: $0) }
             let spec = GitSourceSpec(
                 url: gitUrl, ref: .from(branch: gitBranch, tag: gitTag, commit: gitCommit), path: gitPath, timeout: .seconds(gitTimeout),
                 verification: verification)

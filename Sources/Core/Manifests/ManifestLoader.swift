@@ -1,5 +1,14 @@
-import ReconcileModel
+public import ReconcileModel
 import YAML
+
+/// Manifest files as read from a directory: their bytes (sorted by path), the problems met reading them, and a
+/// digest of both.
+public struct ManifestFiles: Sendable {
+    public let files: [(path: String, bytes: [UInt8])]
+    public let diagnostics: [Diagnostic]
+    /// FNV-1a over every path and its bytes (and the read problems): equal digests, equal manifests.
+    public let digest: String
+}
 
 /// Reads Kubernetes-style documents (`apiVersion`, `kind`, `metadata.name`, `spec`) from YAML files.
 public enum ManifestLoader {
@@ -11,7 +20,11 @@ public enum ManifestLoader {
     /// Loads every `*.yaml`/`*.yml` below `directory` (or the one file it names), following symbolic links; hidden
     /// entries and ignored paths are skipped. What looks like a manifest but cannot be read is an error at its path
     /// (see ``ManifestDirectory`` for the walk's contract).
-    public static func load(directory: String) -> ManifestLoad {
+    public static func load(directory: String) -> ManifestLoad { load(read(directory: directory)) }
+
+    /// The manifest files below `directory` as they are now, read but not parsed, with a digest of their paths and
+    /// bytes: a watcher compares digests and parses (``load(_:)``) only when they differ.
+    public static func read(directory: String) -> ManifestFiles {
         let found = ManifestDirectory.read(directory, maxBytes: YAMLLimits().maxBytes)
         var diagnostics = found.diagnostics
         if found.files.isEmpty && diagnostics.isEmpty {
@@ -19,8 +32,15 @@ public enum ManifestLoader {
                 at: SourceLocation(file: directory, line: 1, column: 1),
                 "no manifests found (expected *.yaml or *.yml files)"))
         }
-        var result = load(files: found.files)
-        result.diagnostics = (diagnostics + result.diagnostics).sortedForOutput()
+        let sorted = found.files.sorted { $0.path < $1.path }
+        let digest = Fingerprint.of(chunks: sorted.flatMap { [Array($0.path.utf8), $0.bytes] } + diagnostics.map { Array($0.description.utf8) })
+        return ManifestFiles(files: sorted, diagnostics: diagnostics, digest: digest)
+    }
+
+    /// Decodes what ``read(directory:)`` found, its read problems first.
+    public static func load(_ read: ManifestFiles) -> ManifestLoad {
+        var result = load(files: read.files)
+        result.diagnostics = (read.diagnostics + result.diagnostics).sortedForOutput()
         return result
     }
 

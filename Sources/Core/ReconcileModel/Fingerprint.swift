@@ -5,11 +5,21 @@ extension Value {
 }
 
 public enum Fingerprint {
-    public static func of(_ text: String) -> String {
+    public static func of(_ text: String) -> String { of(chunks: [Array(text.utf8)]) }
+
+    /// One fingerprint of several byte strings, each followed by a separator byte (so `["ab", "c"]` and
+    /// `["a", "bc"]` differ).
+    public static func of(chunks: [[UInt8]]) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
+        for (index, chunk) in chunks.enumerated() {
+            if index > 0 {
+                hash ^= 0xff
+                hash = hash &* 0x0000_0100_0000_01b3
+            }
+            for byte in chunk {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01b3
+            }
         }
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A standard five-field cron schedule (`minute hour day-of-month month day-of-week`), as Argo CD's sync windows and
 /// Vixie cron read it: `*`, values, ranges `a-b`, steps `*/n` and `a-b/n`, lists, month and weekday names (`JAN`,
 /// `MON`), Sunday as 0 or 7, and the descriptors `@yearly` (`@annually`), `@monthly`, `@weekly`, `@daily`
@@ -100,14 +102,4 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         }
         return n
     }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: Set<Character>) -> String {
-        String(drop(while: set.contains).reversed().drop(while: set.contains).reversed())
-    }
-}
-
-extension Set where Element == Character {
-    fileprivate static let whitespaces: Set<Character> = [" ", "\t"]
 }

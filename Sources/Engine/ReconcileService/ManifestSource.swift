@@ -5,7 +5,7 @@ public import ReconcileModel
 
 /// The manifests as a source has them now: a revision name and what loading them gave.
 public struct SourceSnapshot: Sendable {
-    /// `main@sha1:<sha>` for git, `dir@sha256:<digest of the files>` for a directory.
+    /// `main@sha1:<sha>` for git, `dir@fnv1a:<digest of the files>` for a directory.
     public var revision: String
     /// Nil when the source could not be read at all (`error` says why).
     public var load: ManifestLoad?
@@ -27,19 +27,20 @@ public protocol ManifestSource: Sendable {
     func snapshot() async -> SourceSnapshot
 }
 
-/// A local directory, watched by hashing its YAML files on every poll.
-public struct DirectorySource: ManifestSource {
+/// A local directory, watched: every poll reads its YAML files and digests them; only a changed digest is parsed.
+public actor DirectorySource: ManifestSource {
     public let directory: String
+    private var last: SourceSnapshot?
 
     public init(directory: String) { self.directory = directory }
 
     public func snapshot() async -> SourceSnapshot {
-        let load = ManifestLoader.load(directory: directory)
-        var digest = Fingerprint.of(load.manifests.files.joined(separator: "\n"))
-        for file in load.manifests.files {
-            digest = Fingerprint.of(digest + ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "<unreadable>"))
-        }
-        return SourceSnapshot(revision: "dir@fnv1a:\(digest)", load: load)
+        let files = ManifestLoader.read(directory: directory)
+        let revision = "dir@fnv1a:\(files.digest)"
+        if let last, last.revision == revision { return last }
+        let snapshot = SourceSnapshot(revision: revision, load: ManifestLoader.load(files))
+        last = snapshot
+        return snapshot
     }
 }
 

@@ -107,4 +107,27 @@ struct GitSourceTests {
         }
         #expect(try String(contentsOfFile: checkout.manifestsDirectory + "/a.yaml", encoding: .utf8) == "good\n")
     }
+
+    @Test("GPG-signed commits: a key from the public-keys file passes; an unsigned head and one signed by another key are refused")
+    func gpgSignatures() async throws {
+        let bed = try GitBed()
+        let trusted = try bed.gpgKey("tester@example.com")
+        let stranger = try bed.gpgKey("stranger@example.com")
+        let keys = try bed.gpgPublicKeys([trusted])
+        let good = try bed.commit(["m/a.yaml": "good\n"], gpgKey: trusted)
+        let source = try bed.source(.branch("main"), path: "m", verification: .gpg(publicKeys: keys))
+        #expect(try await source.fetch().revision.sha == good)
+
+        let unsigned = try bed.commit(["m/a.yaml": "unsigned\n"])
+        await #expect(throws: GitSourceError.unsigned(GitRevision(refName: "main", sha: unsigned))) { try await source.fetch() }
+
+        try bed.commit(["m/a.yaml": "forged\n"], gpgKey: stranger)
+        do {
+            _ = try await source.fetch()
+            Issue.record("a signature by a key not in the file must be refused (the signer's own keyring trusts it)")
+        } catch {
+            guard case .untrusted(_, let detail) = error else { Issue.record("expected untrusted, got \(error)"); return }
+            #expect(detail.contains("NO_PUBKEY"), "\(detail)")
+        }
+    }
 }

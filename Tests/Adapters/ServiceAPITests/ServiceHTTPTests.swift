@@ -104,7 +104,7 @@ struct ServiceHTTPTests {
         #expect((status["revision"] as? String)?.hasPrefix("dir@fnv1a:") == true)
         let conditions = (status["conditions"] as? [[String: Any]] ?? []).reduce(into: [String: Bool]()) { $0[$1["type"] as? String ?? ""] = $1["status"] as? Bool }
         #expect(conditions == ["Ready": true, "Reconciling": false, "Suspended": false, "WaitingForWindow": false])
-        #expect(status["nextPass"] as? String == "2027-01-15T08:05:00Z", "the interval (5 m) after the pass, no jitter at the middle draw")
+        #expect(status["nextPass"] as? String == "2027-01-15T08:05:00.000Z", "the interval (5 m) after the pass, no jitter at the middle draw")
 
         let plan = try await bed.json("/api/v1/clusters/tidb-kafka/plan")
         #expect(plan["format_version"] as? String == "1.2")
