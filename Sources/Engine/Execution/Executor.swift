@@ -19,11 +19,13 @@ public struct Executor: Sendable {
     private let maxConcurrency: Int
     private let events: @Sendable (ApplyEvent) async -> Void
     private let beforeRestart: @Sendable (Change) async -> String?
+    private let revision: String?
 
     /// - Parameter beforeRestart: asked before each broker of a roll goes down: nil lets it go; a reason stops the
     ///   roll there (the broker before it finished; this one and the rest are skipped with the reason, so the
     ///   journal's pending restarts resume them in a later pass). The service uses it for shutdown and for a
     ///   maintenance window that closes during a roll.
+    /// - Parameter revision: the manifests' revision, recorded in every journal entry.
     public init(
         providers: [any ResourceProvider],
         store: (any StateStore)?,
@@ -31,9 +33,11 @@ public struct Executor: Sendable {
         now: @escaping @Sendable () -> Date,
         maxConcurrency: Int = 4,
         events: @escaping @Sendable (ApplyEvent) async -> Void = { _ in },
-        beforeRestart: @escaping @Sendable (Change) async -> String? = { _ in nil }
+        beforeRestart: @escaping @Sendable (Change) async -> String? = { _ in nil },
+        revision: String? = nil
     ) {
         self.beforeRestart = beforeRestart
+        self.revision = revision
         self.providers = providers
         self.store = store
         self.runID = runID
@@ -250,12 +254,12 @@ public struct Executor: Sendable {
     }
 
     private var journal: @Sendable (Change, JournalEntry.Status, String?) async throws -> Void {
-        let store = self.store, runID = self.runID, now = self.now
+        let store = self.store, runID = self.runID, now = self.now, revision = self.revision
         return { change, status, detail in
             guard let store else { return }
             let entry = JournalEntry(
                 time: now(), runID: runID, address: change.address, action: change.action, status: status,
-                fingerprint: change.after?.fingerprint, detail: detail
+                fingerprint: change.after?.fingerprint, detail: detail, revision: revision
             )
             try await store.append(entry, cluster: change.address.cluster)
         }

@@ -24,6 +24,8 @@ public struct PassRequest: Sendable {
     /// finished; the rest resume in a later pass). The service says so when it shuts down. With `honourPolicy`,
     /// the reconciler also stops a roll whose cluster's maintenance window has closed meanwhile.
     public var beforeRestart: (@Sendable (Change) async -> String?)?
+    /// The manifests' revision (`main@sha1:...`), recorded in the journal's entries.
+    public var revision: String?
 
     public init(manifests: ManifestSet, mode: Mode, targets: [String] = [], allowDestroy: [String] = []) {
         self.manifests = manifests

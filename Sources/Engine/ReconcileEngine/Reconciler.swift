@@ -187,7 +187,7 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
                 if let asked = await asked?(change) { reason = asked } else { reason = gate?.disruptionHeld(change.address.cluster, at: now()) }
                 if let reason { await interruption.note(reason) }
                 return reason
-            })
+            }, revision: request.revision)
         let report = await executor.apply(plan, inventories: inventories)
         logger.log(level: report.isSuccess ? .notice : .error, "\(ApplyProgress.summary(report))")
         result.timings.apply = started.duration(to: clock.now)

@@ -35,7 +35,9 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
     var manifests: ManifestSet?
     var revision: String?
     var sourceProblem: String?
-    var lastSourceRead: Date?
+    /// When the source is read next: `sourcePoll` after the last read, ±10% jitter (so replicas and neighbours do
+    /// not poll a git server in step).
+    public private(set) var nextSourceRead: Date?
     var sourceRefreshWanted = false
     var statuses: [String: ClusterStatus] = [:]
     var suspendedByManifest: Set<String> = []
@@ -73,7 +75,7 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
     /// invalid one, or a source that cannot be read, is reported and changes nothing.
     public func refreshSource() async {
         let started = now()
-        lastSourceRead = started
+        nextSourceRead = started.addingTimeInterval(Self.seconds(sourcePoll) * (1 + (random() * 2 - 1) * 0.1))
         sourceRefreshWanted = false
         let snapshot = await source.snapshot()
         let seconds = now().timeIntervalSince(started)
@@ -125,6 +127,7 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
             statuses[name, default: ClusterStatus(name: name)].lastPassStarted = at
             var request = PassRequest(manifests: manifests.only(cluster: name), mode: .apply)
             request.beforeRestart = { _ in stopping.requested }
+            request.revision = revision
             return Launch(name: name, request: request, revision: revision, trigger: trigger, started: at)
         }
     }
@@ -237,6 +240,7 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
     }
 
     public var currentRevision: String? { revision }
+
     public var currentSourceProblem: String? { sourceProblem }
 
     /// When the loop must act next: the earliest due pass.
@@ -248,21 +252,22 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
         doorbell.ring()
     }
 
-    /// The loop: reads the source every `sourcePoll` (at once after a webhook), starts the passes due without
+    /// The loop: reads the source every `sourcePoll` ±10% (at once after a webhook), starts the passes due without
     /// waiting for them, and sleeps until the next due pass, poll or ring. Returns after `stop` (or cancellation),
     /// once the passes running have ended.
     public func run() async {
         await withTaskCancellationHandler {
-            await withTaskGroup(of: Void.self) { group in
+            // Discarding: a plain task group keeps every finished child (and what it captured) until `next()`
+            // collects it, which a loop that never waits for its passes would not do: memory grew with every pass.
+            await withDiscardingTaskGroup { group in
                 while stopping.requested == nil {
                     lastTick = now()
-                    let pollDue = lastSourceRead.map { now().timeIntervalSince($0) >= Self.seconds(sourcePoll) } ?? true
+                    let pollDue = nextSourceRead.map { now() >= $0 } ?? true
                     if pollDue || sourceRefreshWanted { await refreshSource() }
                     for launch in startDue() { group.addTask { await self.execute(launch) } }
                     await doorbell.wait(timeout: waitTime())
                 }
                 logger.notice("stopping: no new passes; waiting for the running ones", metadata: ["reason": "\(stopping.requested ?? "")"])
-                await group.waitForAll()
             }
         } onCancel: {
             stop("reconcile serve was cancelled")
@@ -272,7 +277,7 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
     /// Until the next source poll or due pass, at least 10 ms and at most the poll interval.
     func waitTime() -> Duration {
         var wait = Self.seconds(sourcePoll)
-        if let last = lastSourceRead { wait = max(0, Self.seconds(sourcePoll) - now().timeIntervalSince(last)) }
+        if let next = nextSourceRead { wait = max(0, next.timeIntervalSince(now())) }
         if let next = schedule.nextWake { wait = min(wait, max(0, next.timeIntervalSince(now()))) }
         return .milliseconds(Int64(max(wait, 0.01) * 1000))
     }

@@ -38,6 +38,8 @@ public struct JournalEntry: Sendable, Hashable, Codable {
     /// Fingerprint of the desired properties the step applied (for broker configs: the config it received).
     public var fingerprint: String?
     public var detail: String?
+    /// The revision of the manifests the step came from (`main@sha1:...`), when the pass knew one (`reconcile serve`).
+    public var revision: String?
 
     public init(
         time: Date,
@@ -46,8 +48,10 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         action: Action,
         status: Status,
         fingerprint: String? = nil,
-        detail: String? = nil
+        detail: String? = nil,
+        revision: String? = nil
     ) {
+        self.revision = revision
         self.time = time
         self.runID = runID
         self.address = address

@@ -169,6 +169,17 @@ struct ReconcileServiceTests {
         #expect(bed.world.calls.filter { $0.action == .restartBroker }.count == 3)
         #expect(await bed.service.status(of: "tidb-kafka")?.result == "succeeded")
     }
+
+    @Test("the journal records the revision each step came from; the source is polled every interval ±10%")
+    func revisionInJournal() async throws {
+        let bed = try ServiceBed()
+        await bed.service.tick()
+        let revision = try #require(await bed.service.currentRevision)
+        let journal = try await FileStateStore(directory: bed.state).journal(cluster: "tidb-kafka")
+        #expect(!journal.isEmpty && journal.allSatisfy { $0.revision == revision }, "\(journal.map { String(describing: $0.revision) })")
+        #expect(await bed.service.nextSourceRead.map { abs($0.timeIntervalSince(bed.clock.now) - 60) < 0.001 } == true,
+                "the middle draw gives no spread: 60 s")
+    }
 }
 
 /// Moves the clock once, after the first broker restart of a pass has succeeded (a window closing mid-roll).
