@@ -22,21 +22,7 @@ export AZURE_TENANT_ID=t AZURE_CLIENT_ID=c AZURE_CLIENT_SECRET=s RECONCILE_AZURE
 start_brokers /home/azureuser/data >/dev/null
 resolve_brokers 39092
 mkdir -p "$sandbox/manifests"
-{ cat <<YAML
-apiVersion: reconcile.kafka/v1alpha1
-kind: KafkaCluster
-metadata: {name: tidb-kafka}
-spec:
-  kafkaVersion: "3.7.1"
-  clusterId: BRl69zcmTFmiPaoaANybiw
-  logDirs: /home/azureuser/data
-  brokers:
-    - {nodeId: 1, name: broker-node-1, address: 10.0.0.4, zone: "1"}
-    - {nodeId: 2, name: broker-node-2, address: 10.0.0.5, zone: "2"}
-    - {nodeId: 3, name: broker-node-3, address: 10.0.0.6, zone: "3"}
-  ssh: {user: azureuser}
-YAML
-restart_yaml; } >"$sandbox/manifests/cluster.yaml"
+seed_cluster_yaml >"$sandbox/manifests/cluster.yaml"
 cp manifests/examples/azure-private-link/private-link.yaml "$sandbox/manifests/"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$sandbox/token"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$sandbox/hook"

@@ -37,21 +37,7 @@ step "Three KRaft brokers (simulated) as the runbook leaves them before the EXTE
 start_brokers /home/azureuser/data
 
 mkdir -p "$sandbox/manifests"
-cat >"$sandbox/manifests/cluster.yaml" <<YAML
-apiVersion: reconcile.kafka/v1alpha1
-kind: KafkaCluster
-metadata: {name: tidb-kafka}
-spec:
-  kafkaVersion: "3.7.1"
-  clusterId: BRl69zcmTFmiPaoaANybiw
-  logDirs: /home/azureuser/data
-  brokers:
-    - {nodeId: 1, name: broker-node-1, address: 10.0.0.4, zone: "1"}
-    - {nodeId: 2, name: broker-node-2, address: 10.0.0.5, zone: "2"}
-    - {nodeId: 3, name: broker-node-3, address: 10.0.0.6, zone: "3"}
-  ssh: {user: azureuser}
-$(restart_yaml)
-YAML
+seed_cluster_yaml >"$sandbox/manifests/cluster.yaml"
 cp manifests/examples/azure-private-link/private-link.yaml "$sandbox/manifests/private-link.yaml"
 ids=/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/kafka-pls-rg/providers/Microsoft.Network
 args=(--manifests "$sandbox/manifests" --state "$sandbox/state" --local-hosts "$sandbox/hosts")

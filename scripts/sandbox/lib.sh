@@ -72,6 +72,25 @@ PROPS
     done
 }
 
+# The Azure seed's (000) cluster manifest for the sandbox's three brokers, restartable by the simulator's script.
+seed_cluster_yaml() {
+    cat <<YAML
+apiVersion: reconcile.kafka/v1alpha1
+kind: KafkaCluster
+metadata: {name: tidb-kafka}
+spec:
+  kafkaVersion: "3.7.1"
+  clusterId: BRl69zcmTFmiPaoaANybiw
+  logDirs: /home/azureuser/data
+  brokers:
+    - {nodeId: 1, name: broker-node-1, address: 10.0.0.4, zone: "1"}
+    - {nodeId: 2, name: broker-node-2, address: 10.0.0.5, zone: "2"}
+    - {nodeId: 3, name: broker-node-3, address: 10.0.0.6, zone: "3"}
+  ssh: {user: azureuser}
+YAML
+    restart_yaml
+}
+
 # The cluster manifest's lines that make the sandbox's brokers restartable by the simulator's control script.
 restart_yaml() {
     cat <<YAML
