@@ -11,14 +11,12 @@ cd "$(dirname "$0")/../.."
 passes=${1:-2000}; idle=${2:-60}; webhooks=${3:-12}
 source scripts/sandbox/lib.sh
 private=(10.0.0.4 10.0.0.5 10.0.0.6); local=(127.0.0.2 127.0.0.3 127.0.0.4)
+frontend_private=10.0.0.254; frontend_local=127.0.0.10
 products=(arm-emulator)
 SANDBOX_CONFIGURATION=${SANDBOX_CONFIGURATION:-release} sandbox_begin >/dev/null
 serve_pid=
 trap '[ -n "$serve_pid" ] && kill -TERM "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null; sandbox_end' EXIT
-maps=(--address-map "10.0.0.254=127.0.0.10"); for i in 0 1 2; do maps+=(--address-map "${private[$i]}=${local[$i]}"); done
-start_emulator arm-emulator --forwarding "${maps[@]}" --retry-after 0 --operation-polls 1 >/dev/null
-export AZURE_RESOURCE_MANAGER_ENDPOINT=http://127.0.0.1:$emulator_port AZURE_AUTHORITY_HOST=http://127.0.0.1:$emulator_port
-export AZURE_TENANT_ID=t AZURE_CLIENT_ID=c AZURE_CLIENT_SECRET=s RECONCILE_AZURE_POLL_SECONDS=0
+start_arm_emulator 1 >/dev/null
 start_brokers /home/azureuser/data >/dev/null
 resolve_brokers 39092
 mkdir -p "$sandbox/manifests"

@@ -23,15 +23,7 @@ sandbox_begin
 portal=$PWD/scripts/sandbox-arm.py
 
 step "Azure: the ARM emulator on loopback, its load balancer forwarding to the brokers' stand-in addresses"
-maps=(--address-map "$frontend_private=$frontend_local")
-for i in 0 1 2; do maps+=(--address-map "${private[$i]}=${local[$i]}"); done
-start_emulator arm-emulator --forwarding "${maps[@]}" --retry-after 0 --operation-polls 2
-arm="http://127.0.0.1:$emulator_port"
-# The reconciler's credential chain and ARM endpoint, pointed at the emulator (a service principal's secret
-# would come from these same variables against the real Azure).
-export AZURE_RESOURCE_MANAGER_ENDPOINT=$arm AZURE_AUTHORITY_HOST=$arm
-export AZURE_TENANT_ID=sandbox-tenant AZURE_CLIENT_ID=sandbox-client AZURE_CLIENT_SECRET=sandbox-secret
-export RECONCILE_AZURE_POLL_SECONDS=0
+start_arm_emulator 2
 
 step "Three KRaft brokers (simulated) as the runbook leaves them before the EXTERNAL listener"
 start_brokers /home/azureuser/data

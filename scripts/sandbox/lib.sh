@@ -40,6 +40,20 @@ start_emulator() {
     cat "$sandbox/$name.out"
 }
 
+# start_arm_emulator POLLS: the ARM emulator with its load balancers forwarding (the frontend $frontend_private to
+# $frontend_local, each broker's private address to its stand-in), sets `arm` and points the reconciler's
+# credential chain and ARM endpoint at it (a service principal's secret would come from these same variables
+# against the real Azure).
+start_arm_emulator() {
+    local maps=(--address-map "$frontend_private=$frontend_local") i
+    for i in "${!private[@]}"; do maps+=(--address-map "${private[$i]}=${local[$i]}"); done
+    start_emulator arm-emulator --forwarding "${maps[@]}" --retry-after 0 --operation-polls "$1"
+    arm="http://127.0.0.1:$emulator_port"
+    export AZURE_RESOURCE_MANAGER_ENDPOINT=$arm AZURE_AUTHORITY_HOST=$arm
+    export AZURE_TENANT_ID=sandbox-tenant AZURE_CLIENT_ID=sandbox-client AZURE_CLIENT_SECRET=sandbox-secret
+    export RECONCILE_AZURE_POLL_SECONDS=0
+}
+
 # start_brokers LOG_DIRS: KRaft broker simulators as the runbook leaves them before the EXTERNAL listener, one per
 # entry of `private`, broker i at ${private[i]} (listening on ${local[i]}); the first three are also the controller
 # quorum, any further one is a plain broker; host H's files are the directory hosts/H.

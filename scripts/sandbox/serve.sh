@@ -21,13 +21,7 @@ stop_serve() { [ -n "$serve_pid" ] && kill -TERM "$serve_pid" 2>/dev/null && wai
 trap 'stop_serve; sandbox_end' EXIT
 
 step "Azure: the ARM emulator on loopback; three KRaft brokers (simulated) before the EXTERNAL listener"
-maps=(--address-map "$frontend_private=$frontend_local")
-for i in 0 1 2; do maps+=(--address-map "${private[$i]}=${local[$i]}"); done
-start_emulator arm-emulator --forwarding "${maps[@]}" --retry-after 0 --operation-polls 2
-arm="http://127.0.0.1:$emulator_port"
-export AZURE_RESOURCE_MANAGER_ENDPOINT=$arm AZURE_AUTHORITY_HOST=$arm
-export AZURE_TENANT_ID=sandbox-tenant AZURE_CLIENT_ID=sandbox-client AZURE_CLIENT_SECRET=sandbox-secret
-export RECONCILE_AZURE_POLL_SECONDS=0
+start_arm_emulator 2
 start_brokers /home/azureuser/data
 resolve_brokers 39092
 

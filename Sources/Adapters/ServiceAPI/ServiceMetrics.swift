@@ -81,16 +81,9 @@ public final class ServiceMetrics: ServiceObserver, Sendable {
         CoreMetrics.Counter(label: "reconcile_passes_total", dimensions: labels, factory: factory).increment()
         CoreMetrics.Gauge(label: "reconcile_roll_in_progress", dimensions: [("cluster", cluster)], factory: factory).record(0)
         CoreMetrics.Gauge(label: "reconcile_drifted_resources", dimensions: [("cluster", cluster)], factory: factory).record(status.drifted)
-        var pending: [Disruption: Int] = [:]
-        if let plan = result.plan {
-            for held in plan.held { pending[held.change.disruption, default: 0] += 1 }
-            let applied = Set(result.apply?.succeeded ?? [])
-            for change in plan.changes where !applied.contains(change.id) && result.apply != nil { pending[change.disruption, default: 0] += 1 }
-            if result.apply == nil, result.stop != nil { for change in plan.changes { pending[change.disruption, default: 0] += 1 } }
-        }
         for disruption in Disruption.allCases {
             CoreMetrics.Gauge(label: "reconcile_pending_changes", dimensions: [("cluster", cluster), ("disruption", disruption.rawValue)], factory: factory)
-                .record(pending[disruption] ?? 0)
+                .record(status.held[disruption.rawValue] ?? 0)
         }
         if let success = status.lastSuccess {
             CoreMetrics.Gauge(label: "reconcile_last_success_timestamp_seconds", dimensions: [("cluster", cluster)], factory: factory)

@@ -21,7 +21,8 @@ public struct ClusterStatus: Sendable, Hashable, Codable {
     public var result: String?
     public var lastError: String?
     public var conditions: [Condition] = []
-    /// Held changes by disruption class (`broker_restart`, `consumer_visible`, ...).
+    /// Changes of the last plan not applied (held by policy or window, failed, skipped), by disruption class
+    /// (`none`, `broker_restart`, `consumer_visible`, `data_loss`).
     public var held: [String: Int] = [:]
     public var drifted: Int = 0
     public var nextPass: Date?

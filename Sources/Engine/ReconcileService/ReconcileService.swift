@@ -163,20 +163,30 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
         status.passes += 1
         status.plan = result.plan
         status.drifted = result.plan?.drift.count ?? 0
-        var byClass = Dictionary(grouping: held, by: { $0.change.disruption.rawValue }).mapValues(\.count)
-        if interrupted != nil, let report = result.apply {
-            let skipped = result.plan?.changes.filter { report.skipped[$0.id] != nil } ?? []
-            for change in skipped { byClass[change.disruption.rawValue, default: 0] += 1 }
-        }
-        status.held = byClass
+        status.held = Self.pendingByClass(result)
         status.interruptedRoll = interrupted
         status.result = !succeeded ? "failed" : (held.isEmpty && interrupted == nil) ? "succeeded" : "held"
         status.lastError = succeeded ? nil : Self.failure(result)
         status.nextPass = schedule.clusters[name]?.nextDue
         status.lastPassID = result.passID
+        if result.succeeded, held.isEmpty, interrupted == nil { status.lastSuccess = at }
         statuses[name] = status
-        if result.succeeded, held.isEmpty, interrupted == nil { status.lastSuccess = at; statuses[name]?.lastSuccess = at }
         return self.status(of: name) ?? status
+    }
+
+    /// The last plan's changes that did not take effect, by disruption class: held by policy or window, and those an
+    /// apply did not get done (failed, skipped, or behind a roll that stopped); all of them when nothing was applied
+    /// because the pass stopped early.
+    static func pendingByClass(_ result: PassResult) -> [String: Int] {
+        guard let plan = result.plan else { return [:] }
+        var pending = plan.held.map(\.change)
+        if let report = result.apply {
+            let done = Set(report.succeeded)
+            pending += plan.changes.filter { !done.contains($0.id) }
+        } else if result.stop != nil {
+            pending += plan.changes
+        }
+        return Dictionary(grouping: pending, by: { $0.disruption.rawValue }).mapValues(\.count)
     }
 
     static func failure(_ result: PassResult) -> String {
