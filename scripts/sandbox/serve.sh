@@ -104,7 +104,7 @@ YAML
 g commit -q -am "Allow 10.8.0.0/16 to SSH; move the external ports to 9193+ (disruptive: waits for a window)"
 g push -q origin main
 second="main@sha1:$(git -C "$sandbox/work" rev-parse HEAD)"
-git -C "$sandbox/work" log --oneline | head -1
+git -C "$sandbox/work" log --oneline -1
 
 step "5. The push's webhook (HMAC-SHA256 of the body): a bad signature is refused, the good one triggers a pass"
 body='{"ref":"refs/heads/main","after":"'"${second#main@sha1:}"'"}'
