@@ -114,15 +114,14 @@ public final class FileStateStore: StateStore {
     public func inventory(cluster: String) async throws -> Inventory {
         let paths = try paths(for: cluster)
         guard let bytes = try POSIXFiles.contents(of: paths.inventory) else { return Inventory(cluster: cluster) }
-        let data = Data(bytes)
-        let decoder = StateCoding.decoder()
-        let probe: StateCoding.VersionProbe
+        // Parsed once into a `Value`, then decoded from it (see `ValueDecoder` for why not `JSONDecoder`).
+        let document: Value
         do {
-            probe = try decoder.decode(StateCoding.VersionProbe.self, from: data)
+            document = try JSONText.decode(bytes)
         } catch {
-            throw StateStoreError.corrupt(path: paths.inventory, reason: StateCoding.describe(error))
+            throw StateStoreError.corrupt(path: paths.inventory, reason: error.description)
         }
-        if let version = probe.version, version != Inventory.currentVersion {
+        if let version = document["version"]?.intValue, version != Inventory.currentVersion {
             throw StateStoreError.corrupt(
                 path: paths.inventory,
                 reason: "inventory format version \(version) is not supported (this reconcile supports version "
@@ -131,7 +130,7 @@ public final class FileStateStore: StateStore {
         }
         let inventory: Inventory
         do {
-            inventory = try decoder.decode(Inventory.self, from: data)
+            inventory = try ValueDecoder().decode(Inventory.self, from: document)
         } catch {
             throw StateStoreError.corrupt(path: paths.inventory, reason: StateCoding.describe(error))
         }

@@ -24,11 +24,6 @@ enum StateCoding {
         return decoder
     }
 
-    /// Reads only the format version, before decoding the whole file.
-    struct VersionProbe: Decodable {
-        var version: Int?
-    }
-
     /// A short, human-readable reason for a decoding failure (field path plus what was wrong).
     static func describe(_ error: any Error) -> String {
         guard let error = error as? DecodingError else { return "\(error)" }

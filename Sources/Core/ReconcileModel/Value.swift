@@ -10,7 +10,10 @@ public indirect enum Value: Sendable, Hashable, Codable, CustomStringConvertible
     case array([Value])
     case object([String: Value])
 
+    /// Through `ValueDecoder` the parsed node is taken as is; through another decoder (`JSONDecoder`) each JSON
+    /// type is tried in turn, which a long-lived process should avoid (see `ValueDecoder`).
     public init(from decoder: any Decoder) throws {
+        if let parsed = decoder as? ValueDecoding { self = parsed.value; return }
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }

@@ -73,7 +73,7 @@ public struct ComputeClient: Sendable {
         } catch let error as HTTPTransportError {
             throw ComputeAPIError.transport(method: method, path: Self.relative(path), error)
         }
-        let decoded = (try? JSONDecoder().decode(Value.self, from: Data(response.body))) ?? .null
+        let decoded = (try? JSONText.decode(response.body)) ?? .null
         guard (200..<300).contains(response.status) else {
             throw ComputeAPIError.http(status: response.status, body: decoded, method: method, path: Self.relative(path))
         }

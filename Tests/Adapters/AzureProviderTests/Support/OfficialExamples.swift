@@ -1,5 +1,6 @@
 import AzureProvider
 import Foundation
+import ProviderAPI
 import ReconcileModel
 import TestSupport
 
