@@ -1,6 +1,7 @@
 public import ReconcileService
 public import ServiceLifecycle
 public import UnixSignals
+public import Logging
 
 /// The reconcile loop as a swift-service-lifecycle service.
 ///
@@ -16,43 +17,59 @@ public import UnixSignals
 public struct LoopService<C: Clock>: Service where C.Duration == Duration {
     let service: ReconcileService<C>
     let escalationSignals: [UnixSignal]
+    let logger: Logger
 
-    public init(_ service: ReconcileService<C>, escalationSignals: [UnixSignal] = [.sigterm, .sigint]) {
+    /// - Parameter logger: says when a stop is cut short (a second signal, or the grace period ending).
+    public init(_ service: ReconcileService<C>, escalationSignals: [UnixSignal] = [.sigterm, .sigint], logger: Logger) {
         self.service = service
         self.escalationSignals = escalationSignals
+        self.logger = logger
     }
 
+    /// Why a child of `run`'s task group ended.
+    enum Ended { case loop, secondSignal, signalsClosed }
+
     public func run() async throws {
-        let service = self.service, signals = escalationSignals
-        await withGracefulShutdownHandler {
-            await withTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    await service.run()
-                    return true
-                }
-                if !signals.isEmpty {
+        let service = self.service, signals = escalationSignals, logger = self.logger
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withTaskGroup(of: Ended.self) { group in
                     group.addTask {
-                        var seen = 0
-                        for await _ in await UnixSignalsSequence(trapping: signals) {
-                            seen += 1
-                            // The first is the group's graceful shutdown.
-                            if seen >= 2 { return false }
+                        await service.run()
+                        return .loop
+                    }
+                    if !signals.isEmpty {
+                        group.addTask {
+                            var seen = 0
+                            for await _ in await UnixSignalsSequence(trapping: signals) {
+                                seen += 1
+                                // The first is the group's graceful shutdown.
+                                if seen >= 2 { return .secondSignal }
+                            }
+                            return .signalsClosed  // cancelled: the loop is ending anyway
                         }
-                        return false
+                    }
+                    while let ended = await group.next() {
+                        switch ended {
+                        case .loop:
+                            group.cancelAll()
+                            return
+                        case .secondSignal:
+                            // Cancel the loop (and its passes); wait for it to return.
+                            logger.notice("asked twice to stop: cancelling the running passes (each stops at its next safe point)")
+                            service.stop("reconcile serve was asked twice to stop")
+                            group.cancelAll()
+                        case .signalsClosed:
+                            continue
+                        }
                     }
                 }
-                while let finished = await group.next() {
-                    if finished {
-                        group.cancelAll()
-                        return
-                    }
-                    // A second signal: cancel the loop (and its passes); wait for it to return.
-                    service.stop("reconcile serve was asked twice to stop")
-                    group.cancelAll()
-                }
+            } onGracefulShutdown: {
+                service.stop("reconcile serve is shutting down")
             }
-        } onGracefulShutdown: {
-            service.stop("reconcile serve is shutting down")
+        } onCancel: {
+            // The service group cancels its services when the grace period ends.
+            logger.notice("grace period over: cancelling the running passes (each stops at its next safe point)")
         }
     }
 }

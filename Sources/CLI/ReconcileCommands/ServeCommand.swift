@@ -195,7 +195,7 @@ struct ServeCommand: AsyncParsableCommand {
             services: [
                 .init(service: application),
                 // Shut down first (services stop in reverse order): the API keeps answering while passes drain.
-                .init(service: LoopService(service), successTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: LoopService(service, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(grace * 1000))

@@ -84,4 +84,42 @@ struct ServeEndToEndTests {
         let final = vms.map(sim.cluster.pid)
         for i in vms.indices { #expect(final[i] != before[i], "broker \(i + 1) runs its new config") }
     }
+
+    /// How a graceful stop is cut short: a second signal, or the grace period running out.
+    enum Escalation: String, CaseIterable, Sendable { case secondSignal, gracePeriod }
+
+    @Test("A stop cut short (a second SIGTERM, or the grace period ending) stops at the next safe point: no other broker starts, never two down; the next run finishes the roll",
+          arguments: Escalation.allCases)
+    func stopCutShort(_ escalation: Escalation) async throws {
+        let sim = try await AzureSimulation.start()
+        defer { sim.stop() }
+        let vms = sim.vms
+        let before = vms.map(sim.cluster.pid)
+        let monitor = AvailabilityMonitor(ips: vms.map(\.ip))
+        let serve = try Serve(
+            ["--manifests", sim.manifests.path, "--state", sim.cluster.state.path, "--listen", "127.0.0.1:0", "--interval", "1h", "--source-poll", "1h",
+             "--log-level", "notice", "--grace-period", escalation == .gracePeriod ? "1s" : "10m"],
+            environment: sim.environment)
+        try await serve.wait(for: ": restarting...\"")
+        serve.signal(SIGTERM)
+        if escalation == .secondSignal {
+            try await Task.sleep(for: .milliseconds(100))
+            serve.signal(SIGTERM)
+        }
+        let status = try await serve.exit(timeout: .seconds(120))
+        let availability = monitor.stop()
+        #expect(status == 0, "\(serve.text)")
+        #expect(serve.text.contains("asked twice to stop: cancelling") == (escalation == .secondSignal), "\(serve.text)")
+        #expect(serve.text.contains("grace period over: cancelling") == (escalation == .gracePeriod), "\(serve.text)")
+        #expect(availability.maxDown <= 1, "two brokers were down at once")
+        #expect(serve.lines(containing: ": restarting...\"").count == 1, "no other broker started:\n\(serve.text)")
+        let after = vms.map(sim.cluster.pid)
+        #expect(zip(before, after).filter { $0 != $1 }.count <= 1, "at most the broker it was on was restarted")
+
+        // The next run finds what is still pending in the journal and finishes the roll; every broker ends up on its new config.
+        let resume = try sim.reconcile([])
+        #expect(resume.status == 0, "\(resume.out)\n\(resume.err)")
+        let final = vms.map(sim.cluster.pid)
+        for i in vms.indices { #expect(final[i] != before[i], "broker \(i + 1) runs its new config:\n\(resume.err)") }
+    }
 }
