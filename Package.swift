@@ -1,13 +1,15 @@
 // swift-tools-version: 6.2
 // The module graph is the architecture, and the folders show it (see README "Architecture"):
 //   Sources/Core      pure: ReconcileModel <- YAML <- Manifests <- DesiredState ; Planning ; PlanRendering ;
-//                     KafkaProtocol ; RollingRestart ; ServerProperties (no network, no file writes)
+//                     KafkaProtocol ; RollingRestart ; ServerProperties ; Scheduling (no network, no file writes)
 //   Sources/Ports     ProviderAPI (protocols only, their contracts in prose)
 //   Sources/Adapters  FileStateStore, CurlTransport (C: CCurl), ChildProcesses, SSHTransport, KafkaClient, CloudHTTP, AzureAuth,
 //                     GcpAuth, AzureProvider, ComputeProvider, AzureCloud and GcpCloud (each cloud's wiring), KafkaBrokers,
 //                     KafkaRolling ; Sockets (the one POSIX TCP layer: KafkaClient, TCPForwarding, KafkaSimulator and
-//                     KafkaProxy use it)
+//                     KafkaProxy use it) ; GitSource ; Timers ; ServiceAPI (`reconcile serve`'s HTTP API, metrics,
+//                     webhooks and notifications)
 //   Sources/Engine    Execution (applies a Plan through the ports) <- ReconcileEngine (the pass, as a library)
+//                     <- ReconcileService (`reconcile serve`'s loop: sources, schedules, policies, windows)
 //   Sources/Sandbox   the doubles of the sandbox and the tests: ArmEmulator (served by Hummingbird), ComputeEmulator,
 //                     TCPForwarding, KafkaSimulator, KafkaProxy (the kafka-proxy stand-in)
 //   Sources/CLI       ReconcileCommands (the only target that wires concrete adapters) <- reconcile (executable)
@@ -73,10 +75,14 @@ let package = Package(
 
         // Adapters.
         .target(name: "FileStateStore", dependencies: ["ReconcileModel", "ProviderAPI"], path: "Sources/Adapters/FileStateStore", swiftSettings: upcoming),
+        // Sleeps that free their timer when cancelled (Task.sleep keeps it until the deadline): the service's wait for
+        // its next pass, a child process's deadline.
+        .target(name: "Timers", path: "Sources/Adapters/Timers", swiftSettings: upcoming),
         .target(name: "CurlTransport", dependencies: ["CCurl", "ProviderAPI"], path: "Sources/Adapters/CurlTransport", swiftSettings: upcoming),
         // Child processes (ssh, az, git) through swift-subprocess: deadline, bounded output, cancellation.
         .target(
-            name: "ChildProcesses", dependencies: [.product(name: "Subprocess", package: "swift-subprocess")], path: "Sources/Adapters/ChildProcesses",
+            name: "ChildProcesses", dependencies: ["Timers", .product(name: "Subprocess", package: "swift-subprocess")],
+            path: "Sources/Adapters/ChildProcesses",
             swiftSettings: upcoming),
         .target(name: "SSHTransport", dependencies: ["ProviderAPI", "ChildProcesses"], path: "Sources/Adapters/SSHTransport", swiftSettings: upcoming),
         // Manifests from a git repository through the system git (ls-remote check, shallow fetch, SSH signature checks).
@@ -181,7 +187,7 @@ let package = Package(
         .target(
             name: "ReconcileService",
             dependencies: [
-                "ReconcileEngine", "ReconcileModel", "Manifests", "Scheduling", "GitSource", "Planning", "Execution",
+                "ReconcileEngine", "ReconcileModel", "Manifests", "Scheduling", "GitSource", "Planning", "Execution", "Timers",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Engine/ReconcileService", swiftSettings: upcoming
@@ -267,6 +273,7 @@ let package = Package(
             dependencies: ["FileStateStore", "ProviderAPI", "ReconcileModel"],
             path: "Tests/Adapters/FileStateStoreTests", swiftSettings: upcoming
         ),
+        .testTarget(name: "TimersTests", dependencies: ["Timers"], path: "Tests/Adapters/TimersTests", swiftSettings: upcoming),
         .testTarget(name: "ChildProcessesTests", dependencies: ["ChildProcesses"], path: "Tests/Adapters/ChildProcessesTests", swiftSettings: upcoming),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "ProviderAPI"], path: "Tests/Adapters/CurlTransportTests", swiftSettings: upcoming),
         .testTarget(name: "CloudHTTPTests", dependencies: ["CloudHTTP", "ProviderAPI", "TestSupport"], path: "Tests/Adapters/CloudHTTPTests", swiftSettings: upcoming),

@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+import Timers
 
 #if canImport(System)
 import System
@@ -130,7 +131,9 @@ public struct ChildProcess: Sendable {
         }
         let (outcome, timedOut) = await withTaskGroup(of: Event.self) { group in
             group.addTask { .finished(await self.collect(configuration)) }
-            group.addTask { (try? await Task.sleep(for: self.timeout)) == nil ? .timerStopped : .deadline }
+            // Timers.sleep: a finished run cancels the deadline, and a cancelled Task.sleep would stay resident
+            // until the deadline.
+            group.addTask { (try? await Timers.sleep(for: self.timeout)) == nil ? .timerStopped : .deadline }
             var outcome: Result<Output, any Error>?
             var timedOut = false
             for await event in group {

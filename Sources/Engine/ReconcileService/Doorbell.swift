@@ -1,4 +1,5 @@
 import Synchronization
+import Timers
 
 /// Wakes the service loop early: a webhook, an API request, a finished pass or a shutdown rings it; the loop waits
 /// on it with a timeout (its next scheduled instant). A ring while nobody waits is kept for the next wait.
@@ -33,7 +34,9 @@ public final class Doorbell: Sendable {
     public func wait(timeout: Duration) async {
         if state.withLock({ s in defer { s.rung = false }; return s.rung }) { return }
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: timeout) }
+            // Timers.sleep, not Task.sleep: the sleep is cancelled on nearly every ring, and a cancelled Task.sleep
+            // stays resident until its deadline (the interval, up to hours).
+            group.addTask { try? await Timers.sleep(for: timeout) }
             group.addTask { await self.waitForRing() }
             await group.next()
             group.cancelAll()
