@@ -78,6 +78,8 @@ let package = Package(
         // Sleeps that free their timer when cancelled (Task.sleep keeps it until the deadline): the service's wait for
         // its next pass, a child process's deadline.
         .target(name: "Timers", path: "Sources/Adapters/Timers", swiftSettings: upcoming),
+        // StateStore on etcd v3 through its JSON gateway (leases, fenced transactions), over any HTTPTransport.
+        .target(name: "EtcdStateStore", dependencies: ["ProviderAPI", "ReconcileModel", "Timers"], path: "Sources/Adapters/EtcdStateStore", swiftSettings: upcoming),
         .target(name: "CurlTransport", dependencies: ["CCurl", "ProviderAPI"], path: "Sources/Adapters/CurlTransport", swiftSettings: upcoming),
         // Child processes (ssh, az, git) through swift-subprocess: deadline, bounded output, cancellation.
         .target(
@@ -273,6 +275,9 @@ let package = Package(
             dependencies: ["FileStateStore", "ProviderAPI", "ReconcileModel"],
             path: "Tests/Adapters/FileStateStoreTests", swiftSettings: upcoming
         ),
+        .testTarget(
+            name: "EtcdStateStoreTests", dependencies: ["EtcdStateStore", "CurlTransport", "ProviderAPI", "ReconcileModel", "TestSupport"],
+            path: "Tests/Adapters/EtcdStateStoreTests", swiftSettings: upcoming),
         .testTarget(name: "TimersTests", dependencies: ["Timers"], path: "Tests/Adapters/TimersTests", swiftSettings: upcoming),
         .testTarget(name: "ChildProcessesTests", dependencies: ["ChildProcesses"], path: "Tests/Adapters/ChildProcessesTests", swiftSettings: upcoming),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "ProviderAPI"], path: "Tests/Adapters/CurlTransportTests", swiftSettings: upcoming),

@@ -3,7 +3,7 @@
 # package links (libyaml, libcurl with OpenSSL) and the tools the tests drive. Idempotent; needs root for apt.
 set -euo pipefail
 
-packages=(libyaml-dev libcurl4-openssl-dev pkg-config python3 python3-venv openssl openjdk-17-jdk-headless openssh-client openssh-server iproute2 util-linux kcat librdkafka1 tzdata git gnupg prometheus)
+packages=(libyaml-dev libcurl4-openssl-dev pkg-config python3 python3-venv openssl openjdk-17-jdk-headless openssh-client openssh-server iproute2 util-linux kcat librdkafka1 tzdata git gnupg prometheus etcd-server etcd-client)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

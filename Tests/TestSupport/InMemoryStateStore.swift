@@ -72,6 +72,10 @@ public actor InMemoryStateStore: StateStore {
 
     public func isHolderAlive(_ lock: LockInfo) async -> Bool { !deadHolders.contains(lock.id) }
 
+    public func confirm(_ lock: LockInfo) async throws {
+        guard locks[lock.cluster]?.id == lock.id else { throw StateStoreError.lockLost(cluster: lock.cluster, reason: "the lock is not this one") }
+    }
+
     // MARK: - Inventory and journal
 
     public func inventory(cluster: String) async throws -> Inventory {

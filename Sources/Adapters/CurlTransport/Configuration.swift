@@ -15,6 +15,10 @@ extension CurlTransport {
         /// PEM bundle of trusted CA certificates (`CURLOPT_CAINFO`), e.g. a private test CA.
         /// `nil` uses libcurl's built-in default. Peer and host verification are never disabled.
         public var caInfo: String?
+        /// PEM client certificate and its key (`CURLOPT_SSLCERT`, `CURLOPT_SSLKEY`) for servers that verify
+        /// clients, e.g. etcd with `--client-cert-auth`.
+        public var clientCertificate: String?
+        public var clientKey: String?
         /// `host:port:address` entries like curl's `--resolve` (`CURLOPT_RESOLVE`), for tests.
         public var resolve: [String]
         /// The HTTP proxy; by default curl's environment variables (`http_proxy`, `https_proxy`,
@@ -27,6 +31,8 @@ extension CurlTransport {
             maxConnections: Int = 8,
             userAgent: String = "kafka-private-link-reconciler",
             caInfo: String? = nil,
+            clientCertificate: String? = nil,
+            clientKey: String? = nil,
             resolve: [String] = [],
             proxy: Proxy = .environment
         ) {
@@ -35,6 +41,8 @@ extension CurlTransport {
             self.maxConnections = maxConnections
             self.userAgent = userAgent
             self.caInfo = caInfo
+            self.clientCertificate = clientCertificate
+            self.clientKey = clientKey
             self.resolve = resolve
             self.proxy = proxy
         }

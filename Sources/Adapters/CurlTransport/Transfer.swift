@@ -64,6 +64,12 @@ final class Transfer {
         try handle.set(CURLOPT_ACCEPT_ENCODING, "")  // every encoding this libcurl can decode
         try handle.set(CURLOPT_SSL_VERIFYPEER, 1)  // never disabled
         try handle.set(CURLOPT_SSL_VERIFYHOST, 2)  // never disabled
+        if let certificate = configuration.clientCertificate {
+            try handle.set(CURLOPT_SSLCERT, certificate)
+        }
+        if let key = configuration.clientKey {
+            try handle.set(CURLOPT_SSLKEY, key)
+        }
         if let caInfo = configuration.caInfo {
             try handle.set(CURLOPT_CAINFO, caInfo)
         }

@@ -46,6 +46,16 @@ extension FileStateStore {
         throw StateStoreError.io(path: paths.lock, reason: "lock kept changing while acquiring it; try again")
     }
 
+    /// Throws `lockLost` unless `lock.json` still carries `lock`'s id.
+    public func confirm(_ lock: LockInfo) async throws {
+        let paths = try paths(for: lock.cluster)
+        let current = try readLock(paths.lock)
+        guard let current, current.id == lock.id else {
+            throw StateStoreError.lockLost(
+                cluster: lock.cluster, reason: current.map { "the lock is now \($0.id), held by \($0.operation) (pid \($0.pid) on \($0.host))" } ?? "the lock was removed")
+        }
+    }
+
     /// Releases `lock` if `lock.json` still carries its id; otherwise (already released, or forced away and
     /// taken by someone else) does nothing.
     public func unlock(_ lock: LockInfo) async throws {

@@ -19,12 +19,16 @@ public struct Executor: Sendable {
     private let maxConcurrency: Int
     private let events: @Sendable (ApplyEvent) async -> Void
     private let beforeRestart: @Sendable (Change) async -> String?
+    private let confirmLock: @Sendable (Change) async -> String?
     private let revision: String?
 
     /// - Parameter beforeRestart: asked before each broker of a roll goes down: nil lets it go; a reason stops the
     ///   roll there (the broker before it finished; this one and the rest are skipped with the reason, so the
     ///   journal's pending restarts resume them in a later pass). The service uses it for shutdown and for a
     ///   maintenance window that closes during a roll.
+    /// - Parameter confirmLock: asked right before every step that changes something (a cloud mutation, a config
+    ///   write, each broker of a roll): nil when the caller still holds the cluster's lock, else why not. A step it
+    ///   refuses is not carried out (a roll stops there, as for `beforeRestart`).
     /// - Parameter revision: the manifests' revision, recorded in every journal entry.
     public init(
         providers: [any ResourceProvider],
@@ -34,9 +38,11 @@ public struct Executor: Sendable {
         maxConcurrency: Int = 4,
         events: @escaping @Sendable (ApplyEvent) async -> Void = { _ in },
         beforeRestart: @escaping @Sendable (Change) async -> String? = { _ in nil },
+        confirmLock: @escaping @Sendable (Change) async -> String? = { _ in nil },
         revision: String? = nil
     ) {
         self.beforeRestart = beforeRestart
+        self.confirmLock = confirmLock
         self.revision = revision
         self.providers = providers
         self.store = store
@@ -68,14 +74,23 @@ public struct Executor: Sendable {
                             let siblings = run.scheduler.claimPending { $0.action == .restartBroker && $0.address.cluster == change.address.cluster }
                             let restarts = [change] + siblings
                             let journal = self.journal
-                            let events = self.events, beforeRestart = self.beforeRestart
+                            let events = self.events, asked = self.beforeRestart, confirmLock = self.confirmLock
+                            let beforeRestart: @Sendable (Change) async -> String? = { change in
+                                if let lost = await confirmLock(change) { return lost }
+                                return await asked(change)
+                            }
                             group.addTask {
                                 await Executor.roll(restarts, with: roller, journal: journal, events: events, beforeRestart: beforeRestart)
                             }
                             continue
                         }
                         // A provider without a roller restarts one broker per change: asked the same way.
-                        if change.action == .restartBroker, let reason = await beforeRestart(change) {
+                        var halted: String?
+                        if change.action == .restartBroker {
+                            halted = await confirmLock(change)
+                            if halted == nil { halted = await beforeRestart(change) }
+                        }
+                        if let reason = halted {
                             run.scheduler.finish(change.id, succeeded: false)
                             await skip(change, ["roll halted: \(reason)"], &run)
                             continue
@@ -184,6 +199,7 @@ public struct Executor: Sendable {
         guard let provider = providers.first(where: { $0.resourceTypes.contains(change.address.type) }) else {
             return .failure(StepFailure(message: "no provider for \(change.address.type)"))
         }
+        if let lost = await confirmLock(change) { return .failure(StepFailure(message: "not applied: \(lost)")) }
         await events(.started(change))
         do {
             try await journal(change, .started)

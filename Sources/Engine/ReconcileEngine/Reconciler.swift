@@ -88,13 +88,13 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
                 return result
             }
         }
-        await run(request, desired: desired, clusters: clusters, into: &result, logger: logger, events: events)
+        await run(request, desired: desired, clusters: clusters, locks: locks, into: &result, logger: logger, events: events)
         await release(locks, into: &result)
         return result
     }
 
     private func run(
-        _ request: PassRequest, desired: DesiredState, clusters: [String], into result: inout PassResult, logger: Logger,
+        _ request: PassRequest, desired: DesiredState, clusters: [String], locks: [LockInfo], into result: inout PassResult, logger: Logger,
         events: @escaping @Sendable (PassEvent) async -> Void
     ) async {
         let scope = TargetScope(selectors: request.targets, desired: desired.resources)
@@ -175,7 +175,8 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
         started = clock.now
         let gate = request.honourPolicy ? Self.gate(request.manifests) : nil
         let interruption = Interruption()
-        let asked = request.beforeRestart, now = self.now
+        let asked = request.beforeRestart, now = self.now, store = self.store
+        let held = Dictionary(locks.map { ($0.cluster, $0) }, uniquingKeysWith: { first, _ in first })
         let executor = Executor(
             providers: providers, store: store, runID: result.passID, now: now,
             events: { event in
@@ -187,6 +188,15 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
                 if let asked = await asked?(change) { reason = asked } else { reason = gate?.disruptionHeld(change.address.cluster, at: now()) }
                 if let reason { await interruption.note(reason) }
                 return reason
+            },
+            confirmLock: { change in
+                guard let lock = held[change.address.cluster] else { return nil }
+                do {
+                    try await store.confirm(lock)
+                    return nil
+                } catch {
+                    return "\(error)"
+                }
             }, revision: request.revision)
         let report = await executor.apply(plan, inventories: inventories)
         logger.log(level: report.isSuccess ? .notice : .error, "\(ApplyProgress.summary(report))")

@@ -9,8 +9,12 @@ public struct LockInfo: Sendable, Hashable, Codable {
     public var pid: Int32
     public var operation: String
     public var startedAt: Date
+    /// The fencing token of a lock held in a shared store (etcd: the lock key's `create_revision`, which grows with
+    /// every acquisition); nil for the local files, where the lock's id is enough.
+    public var fencingToken: Int?
 
-    public init(id: String, cluster: String, host: String, pid: Int32, operation: String, startedAt: Date) {
+    public init(id: String, cluster: String, host: String, pid: Int32, operation: String, startedAt: Date, fencingToken: Int? = nil) {
+        self.fencingToken = fencingToken
         self.id = id
         self.cluster = cluster
         self.host = host
@@ -71,6 +75,11 @@ public enum StateStoreError: Error, Sendable, Hashable, CustomStringConvertible 
     /// A state file exists but cannot be read; it is left untouched.
     case corrupt(path: String, reason: String)
     case io(path: String, reason: String)
+    /// This process no longer holds the cluster's lock (its lease ran out, or it was forced away): the write was
+    /// refused and nothing more may be done for the cluster under that lock.
+    case lockLost(cluster: String, reason: String)
+    /// The shared store cannot be reached or refused the call.
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -83,6 +92,8 @@ public enum StateStoreError: Error, Sendable, Hashable, CustomStringConvertible 
         case .notLocked(let cluster): "cluster \(cluster) is not locked"
         case .corrupt(let path, let reason): "cannot read \(path): \(reason)"
         case .io(let path, let reason): "cannot write \(path): \(reason)"
+        case .lockLost(let cluster, let reason): "lost the lock of cluster \(cluster): \(reason); no further step is taken for it"
+        case .unavailable(let reason): "state store unavailable: \(reason)"
         }
     }
 }
@@ -91,7 +102,9 @@ public enum StateStoreError: Error, Sendable, Hashable, CustomStringConvertible 
 ///
 /// Contract: every write is atomic (a reader sees the old or the new file, never a mix); the journal is
 /// append-only and each `append` is durable when it returns. Nothing here is called under `--dry-run` except
-/// the read methods.
+/// the read methods. While this process holds a cluster's lock, its inventory and journal writes for that
+/// cluster are fenced: a store shared between processes refuses them (`lockLost`) once the lock is no longer
+/// this process's.
 public protocol StateStore: Sendable {
     /// Takes the cluster's lock or throws `StateStoreError.locked` naming the holder. A lock whose holder
     /// process is gone (same host, pid not running) is taken over.
@@ -104,6 +117,10 @@ public protocol StateStore: Sendable {
     func currentLock(cluster: String) async throws -> LockInfo?
     /// Whether the lock's holder still runs (always true for holders on other hosts).
     func isHolderAlive(_ lock: LockInfo) async -> Bool
+    /// Throws `StateStoreError.lockLost` unless this process still holds `lock`; called right before every
+    /// disruptive step (a broker restart, a cloud mutation). A shared store also refuses it once the lock's lease
+    /// may have run out by the local clock, before the store could give the lock to another process.
+    func confirm(_ lock: LockInfo) async throws
 
     /// The cluster's inventory; empty when none was written yet.
     func inventory(cluster: String) async throws -> Inventory

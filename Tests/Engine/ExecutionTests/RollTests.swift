@@ -111,4 +111,36 @@ struct RollTests {
         #expect(journal.map { "\($0.address.name):\($0.status.rawValue)" } == ["1:started", "1:succeeded", "2:skipped", "3:skipped"],
                 "broker 2 was never marked started: it was not touched")
     }
+
+    @Test("a lock lost mid-plan: the step it is found before is not carried out, nor any after it; a roll stops before the next broker")
+    func lockLostBeforeASteps() async throws {
+        let world = World()
+        let roller = RollingFake(inner: world.brokers, order: ["1", "2", "3"])
+        let lost = Atomic<Bool>(false)
+        let confirmed = Mutex<[String]>([])
+        let executor = world.executor(providers: [world.cloud, roller], confirmLock: { change in
+            confirmed.withLock { $0.append("\(change.address.name):\(change.action.rawValue)") }
+            // The lock is lost once the first broker is back.
+            if change.action == .restartBroker, change.address.name == "2" { lost.store(true, ordering: .sequentiallyConsistent) }
+            return lost.load(ordering: .sequentiallyConsistent) ? "lost the lock of cluster tidb-kafka: its lease expired in etcd" : nil
+        })
+        let report = await executor.apply(restartPlan(), inventories: [:])
+        #expect(roller.restarted.withLock { $0 } == ["1"])
+        #expect(confirmed.withLock { $0 }.filter { $0.hasSuffix("restart_broker") } == ["1:restart_broker", "2:restart_broker"],
+                "asked before each broker, never after the roll stopped")
+        #expect(confirmed.withLock { $0 }.filter { $0.hasSuffix("write_broker_config") }.count == 3, "asked before every config write")
+        #expect(report.skipped["tidb-kafka/kafka.brokerConfig/2#restart_broker"]?.first?.contains("its lease expired") == true)
+        let journal = try await world.store.journal(cluster: "tidb-kafka").filter { $0.action == .restartBroker }
+        #expect(journal.map { "\($0.address.name):\($0.status.rawValue)" } == ["1:started", "1:succeeded", "2:skipped", "3:skipped"])
+    }
+
+    @Test("a lock lost before a cloud or config step: the provider is never called, the step fails naming why")
+    func lockLostBeforeAWrite() async throws {
+        let world = World()
+        let executor = world.executor(confirmLock: { _ in "lost the lock of cluster tidb-kafka: the lock key is gone or was taken again" })
+        let report = await executor.apply(restartPlan(), inventories: [:])
+        #expect(report.succeeded.isEmpty)
+        #expect(report.failed["tidb-kafka/kafka.brokerConfig/1#write_broker_config"]?.hasPrefix("not applied: lost the lock") == true)
+        #expect(try await world.store.journal(cluster: "tidb-kafka").allSatisfy { $0.status != .started }, "nothing was started")
+    }
 }

@@ -48,10 +48,11 @@ struct World {
         maxConcurrency: Int = 4,
         providers: [any ResourceProvider]? = nil,
         events: @escaping @Sendable (ApplyEvent) async -> Void = { _ in },
-        beforeRestart: @escaping @Sendable (Change) async -> String? = { _ in nil }
+        beforeRestart: @escaping @Sendable (Change) async -> String? = { _ in nil },
+        confirmLock: @escaping @Sendable (Change) async -> String? = { _ in nil }
     ) -> Executor {
         Executor(providers: providers ?? self.providers, store: store, runID: runID, now: clock.closure,
-                 maxConcurrency: maxConcurrency, events: events, beforeRestart: beforeRestart)
+                 maxConcurrency: maxConcurrency, events: events, beforeRestart: beforeRestart, confirmLock: confirmLock)
     }
 
     func apply(_ plan: Plan, maxConcurrency: Int = 4, events: @escaping @Sendable (ApplyEvent) async -> Void = { _ in })

@@ -1,0 +1,151 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real etcd cluster on loopback (Debian's `etcd-server`, installed by `scripts/setup.sh`): one to five members,
+/// each with its own data directory and ports, for the etcd state store's tests and the HA tests. Members can be
+/// stopped, killed, frozen (SIGSTOP) and started again. Always `shutdown()` (in a `defer`).
+public final class EtcdCluster: Sendable {
+    public struct Member: Sendable {
+        public let name: String
+        public let clientURL: String
+        public let peerURL: String
+        public let dataDirectory: String
+        public let log: String
+    }
+
+    public let directory: String
+    public let members: [Member]
+    private let processes: Mutex<[Int: Process]>
+
+    /// The client URLs of every member, in order.
+    public var endpoints: [String] { members.map(\.clientURL) }
+
+    public static var binary: String? {
+        ["/usr/bin/etcd", "/usr/local/bin/etcd"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Starts `size` members and waits until each serves clients.
+    public static func start(size: Int = 1) throws -> EtcdCluster {
+        guard binary != nil else {
+            throw EtcdClusterError("etcd is not installed: run scripts/setup.sh (it installs Debian's etcd-server)")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("etcd-test-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var members: [Member] = []
+        for index in 0..<size {
+            let (client, peer) = (try freePort(), try freePort())
+            members.append(Member(
+                name: "m\(index)", clientURL: "http://127.0.0.1:\(client)", peerURL: "http://127.0.0.1:\(peer)",
+                dataDirectory: "\(directory)/m\(index).etcd", log: "\(directory)/m\(index).log"))
+        }
+        let cluster = EtcdCluster(directory: directory, members: members)
+        do {
+            for index in members.indices { try cluster.launch(index, initial: true) }
+            for index in members.indices { try cluster.waitReady(index) }
+        } catch {
+            cluster.shutdown()
+            throw error
+        }
+        return cluster
+    }
+
+    private init(directory: String, members: [Member]) {
+        self.directory = directory
+        self.members = members
+        self.processes = Mutex([:])
+    }
+
+    private func launch(_ index: Int, initial: Bool) throws {
+        let m = members[index]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary!)
+        process.arguments = [
+            "--name", m.name, "--data-dir", m.dataDirectory,
+            "--listen-client-urls", m.clientURL, "--advertise-client-urls", m.clientURL,
+            "--listen-peer-urls", m.peerURL, "--initial-advertise-peer-urls", m.peerURL,
+            "--initial-cluster", members.map { "\($0.name)=\($0.peerURL)" }.joined(separator: ","),
+            "--initial-cluster-state", "new", "--initial-cluster-token", URL(fileURLWithPath: directory).lastPathComponent,
+            // Short election timings keep a lost member from stalling the tests for seconds.
+            "--heartbeat-interval", "50", "--election-timeout", "500",
+        ]
+        if !FileManager.default.fileExists(atPath: m.log) { FileManager.default.createFile(atPath: m.log, contents: nil) }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: m.log))
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        processes.withLock { $0[index] = process }
+    }
+
+    /// Waits until member `index` logs that it serves clients (a member of a cluster without quorum never does).
+    public func waitReady(_ index: Int, timeout: Double = 30) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        let marker = "ready to serve client requests"
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: members[index].log, encoding: .utf8), text.components(separatedBy: marker).count - 1 >= readyCount(index) {
+                return
+            }
+            usleep(50_000)
+        }
+        throw EtcdClusterError("etcd member \(members[index].name) not ready after \(timeout) s; see \(members[index].log)")
+    }
+
+    /// How many "ready" lines member `index` must have logged by now: one per start.
+    private let starts = Mutex<[Int: Int]>([:])
+    private func readyCount(_ index: Int) -> Int { starts.withLock { $0[index] ?? 1 } }
+
+    /// Stops member `index` with SIGTERM and waits for it to exit.
+    public func stop(_ index: Int) { signal(index, SIGTERM, wait: true) }
+    /// Kills member `index` with SIGKILL.
+    public func kill(_ index: Int) { signal(index, SIGKILL, wait: true) }
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) member `index`.
+    public func freeze(_ index: Int) { signal(index, SIGSTOP, wait: false) }
+    public func thaw(_ index: Int) { signal(index, SIGCONT, wait: false) }
+
+    /// Starts a stopped member again on its data directory (it rejoins the cluster); does not wait.
+    public func restart(_ index: Int) throws {
+        starts.withLock { $0[index, default: 1] += 1 }
+        try launch(index, initial: false)
+    }
+
+    private func signal(_ index: Int, _ signal: Int32, wait: Bool) {
+        guard let process = processes.withLock({ $0[index] }), process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, signal)
+        if wait { process.waitUntilExit() }
+    }
+
+    /// Stops every member and removes the data.
+    public func shutdown() {
+        for index in members.indices {
+            signal(index, SIGCONT, wait: false)
+            signal(index, SIGKILL, wait: true)
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago.
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw EtcdClusterError("socket: \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard ok else { throw EtcdClusterError("bind: \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+public struct EtcdClusterError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
