@@ -216,7 +216,7 @@ let package = Package(
             name: "ReconcileCommands",
             dependencies: [
                 "ReconcileModel", "YAML", "Manifests", "DesiredState", "Planning", "PlanRendering", "ReconcileEngine",
-                "ProviderAPI", "Execution", "FileStateStore", "CurlTransport", "SSHTransport", "KafkaBrokers", "KafkaRolling", "KafkaClient", "RollingRestart",
+                "ProviderAPI", "Execution", "FileStateStore", "EtcdStateStore", "CurlTransport", "SSHTransport", "KafkaBrokers", "KafkaRolling", "KafkaClient", "RollingRestart",
                 "CloudHTTP", "AzureCloud", "GcpCloud", "ReconcileService", "ServiceAPI", "GitSource", "Scheduling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -352,6 +352,7 @@ let package = Package(
             dependencies: [
                 "ReconcileCommands", "ReconcileModel", "TestSupport", "KafkaClient", "KafkaProtocol", "ArmEmulator", "AzureCloud", "ComputeEmulator",
                 "KafkaSimulator", "ServerProperties", "Manifests", "DesiredState", "FileStateStore", "ReconcileEngine", "ProviderAPI",
+                "EtcdStateStore", "CurlTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tests/CLI/CLITests", swiftSettings: upcoming

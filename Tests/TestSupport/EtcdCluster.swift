@@ -18,7 +18,17 @@ public final class EtcdCluster: Sendable {
 
     public let directory: String
     public let members: [Member]
+    /// With TLS: the CA every member's certificate is signed by, and a client certificate and key it trusts.
+    public let tls: TLSFiles?
     private let processes: Mutex<[Int: Process]>
+
+    public struct TLSFiles: Sendable {
+        public let ca: String
+        public let serverCertificate: String
+        public let serverKey: String
+        public let clientCertificate: String
+        public let clientKey: String
+    }
 
     /// The client URLs of every member, in order.
     public var endpoints: [String] { members.map(\.clientURL) }
@@ -28,20 +38,23 @@ public final class EtcdCluster: Sendable {
     }
 
     /// Starts `size` members and waits until each serves clients.
-    public static func start(size: Int = 1) throws -> EtcdCluster {
+    /// With `tls`, members serve clients over https only and require a client certificate signed by their CA
+    /// (`--client-cert-auth`); the files are made with `openssl` in the cluster's directory.
+    public static func start(size: Int = 1, tls: Bool = false) throws -> EtcdCluster {
         guard binary != nil else {
             throw EtcdClusterError("etcd is not installed: run scripts/setup.sh (it installs Debian's etcd-server)")
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("etcd-test-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let files = tls ? try makeCertificates(in: directory) : nil
         var members: [Member] = []
         for index in 0..<size {
             let (client, peer) = (try freePort(), try freePort())
             members.append(Member(
-                name: "m\(index)", clientURL: "http://127.0.0.1:\(client)", peerURL: "http://127.0.0.1:\(peer)",
+                name: "m\(index)", clientURL: "\(tls ? "https" : "http")://127.0.0.1:\(client)", peerURL: "http://127.0.0.1:\(peer)",
                 dataDirectory: "\(directory)/m\(index).etcd", log: "\(directory)/m\(index).log"))
         }
-        let cluster = EtcdCluster(directory: directory, members: members)
+        let cluster = EtcdCluster(directory: directory, members: members, tls: files)
         do {
             for index in members.indices { try cluster.launch(index, initial: true) }
             for index in members.indices { try cluster.waitReady(index) }
@@ -52,9 +65,10 @@ public final class EtcdCluster: Sendable {
         return cluster
     }
 
-    private init(directory: String, members: [Member]) {
+    private init(directory: String, members: [Member], tls: TLSFiles?) {
         self.directory = directory
         self.members = members
+        self.tls = tls
         self.processes = Mutex([:])
     }
 
@@ -71,6 +85,11 @@ public final class EtcdCluster: Sendable {
             // Short election timings keep a lost member from stalling the tests for seconds.
             "--heartbeat-interval", "50", "--election-timeout", "500",
         ]
+        if let tls {
+            process.arguments! += [
+                "--cert-file", tls.serverCertificate, "--key-file", tls.serverKey, "--client-cert-auth", "--trusted-ca-file", tls.ca,
+            ]
+        }
         if !FileManager.default.fileExists(atPath: m.log) { FileManager.default.createFile(atPath: m.log, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: m.log))
         log.seekToEndOfFile()
@@ -125,6 +144,35 @@ public final class EtcdCluster: Sendable {
             signal(index, SIGKILL, wait: true)
         }
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// A CA, a server certificate for 127.0.0.1 and a client certificate, through the openssl command.
+    static func makeCertificates(in directory: String) throws -> TLSFiles {
+        let d = directory
+        let steps: [[String]] = [
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(d)/ca.key", "-out", "\(d)/ca.pem", "-days", "2", "-subj", "/CN=test etcd CA"],
+            ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(d)/server.key", "-out", "\(d)/server.csr", "-subj", "/CN=127.0.0.1"],
+            ["x509", "-req", "-in", "\(d)/server.csr", "-CA", "\(d)/ca.pem", "-CAkey", "\(d)/ca.key", "-CAcreateserial", "-out", "\(d)/server.pem",
+             "-days", "2", "-extfile", "\(d)/server.ext"],
+            ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(d)/client.key", "-out", "\(d)/client.csr", "-subj", "/CN=reconciler"],
+            ["x509", "-req", "-in", "\(d)/client.csr", "-CA", "\(d)/ca.pem", "-CAkey", "\(d)/ca.key", "-CAcreateserial", "-out", "\(d)/client.pem",
+             "-days", "2", "-extfile", "\(d)/client.ext"],
+        ]
+        try "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n".write(toFile: "\(d)/server.ext", atomically: true, encoding: .utf8)
+        try "extendedKeyUsage=clientAuth\n".write(toFile: "\(d)/client.ext", atomically: true, encoding: .utf8)
+        for args in steps {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            p.arguments = args
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            if p.terminationStatus != 0 { throw EtcdClusterError("openssl \(args.prefix(2).joined(separator: " ")) failed") }
+        }
+        return TLSFiles(
+            ca: "\(d)/ca.pem", serverCertificate: "\(d)/server.pem", serverKey: "\(d)/server.key", clientCertificate: "\(d)/client.pem",
+            clientKey: "\(d)/client.key")
     }
 
     /// A TCP port on 127.0.0.1 that was free a moment ago.

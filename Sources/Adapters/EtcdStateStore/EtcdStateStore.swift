@@ -126,7 +126,7 @@ public final class EtcdStateStore: StateStore {
         info.fencingToken = current.createRevision
         let h = Held(lock: info, key: key, lease: lease, token: current.createRevision, validUntil: sent + leaseTTL - safetyMargin)
         held.withLock { $0[info.id] = h }
-        let task = Task { [weak self] () async -> Void in await self?.keepAlive(lockID: info.id, lease: lease) }
+        let task = Task(priority: .high) { [weak self] () async -> Void in await self?.keepAlive(lockID: info.id, lease: lease) }
         held.withLock { $0[info.id]?.keepalive = task }
         return info
     }

@@ -43,7 +43,7 @@ public struct ReconcileCommand: AsyncParsableCommand {
         let remote: any RemoteHost = pass.localHosts.map { LocalRemoteHost(root: $0) } ?? ssh
         let reconcilePass = ReconcilePass(
             providers: StandardProviders.registry(remote: remote, dialer: dialer, httpLog: httpLog),
-            store: FileStateStore(directory: URL(fileURLWithPath: stateDirectory.state)),
+            store: try stateDirectory.makeStore(),
             console: .standard, logFormat: pass.logFormat.format, factsReader: KafkaFactsReader(dialer: dialer))
         let status = await reconcilePass.run(.init(
             manifests: manifests.manifests, dryRun: pass.dryRun, detailedExitCode: pass.detailedExitcode,

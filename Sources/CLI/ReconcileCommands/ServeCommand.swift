@@ -139,7 +139,10 @@ struct ServeCommand: AsyncParsableCommand {
                 url: gitUrl, ref: .from(branch: gitBranch, tag: gitTag, commit: gitCommit), path: gitPath, timeout: .seconds(gitTimeout),
                 verification: verification)
             do {
-                source = GitManifestSource(source: try GitSource(spec: spec, workDirectory: gitWorkdir ?? stateDirectory.state + "/source"))
+                // The clone is a cache: beside local state, or in the temporary directory when the state is shared.
+                let defaultWorkdir = (try? stateDirectory.backend.isShared) == true
+                    ? FileManager.default.temporaryDirectory.appendingPathComponent("reconcile-source").path : stateDirectory.state + "/source"
+                source = GitManifestSource(source: try GitSource(spec: spec, workDirectory: gitWorkdir ?? defaultWorkdir))
             } catch { throw ServeError(message: "\(error)") }
         } else {
             source = DirectorySource(directory: manifests.manifests)
@@ -152,7 +155,8 @@ struct ServeCommand: AsyncParsableCommand {
         // Master connections outlive the interval, so a converged tick reuses them (one round of reads).
         let ssh = OpenSSHRemoteHost(maxConcurrentHosts: 256, controlPersistSeconds: Int(intervalSeconds) + 120)
         let remote: any RemoteHost = root.pass.localHosts.map { LocalRemoteHost(root: $0) } ?? ssh
-        let store = FileStateStore(directory: URL(fileURLWithPath: stateDirectory.state))
+        let store: any StateStore
+        do { store = try stateDirectory.makeStore() } catch { throw ServeError(message: "\(error)") }
         let providers = StandardProviders.registry(
             remote: remote, dialer: dialer, httpLog: httpLog, cloudLog: { family, log in metrics.cloudRequests(provider: family, forwardingTo: log) })
         let reconciler = Reconciler(
@@ -188,7 +192,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let shown = gitUrl.map { "git \(GitSourceSpec.shownURL($0))" } ?? "directory \(manifests.manifests)"
         logger.notice("reconcile serve starting", metadata: [
-            "source": "\(shown)", "interval": "\(interval)", "source_poll": "\(sourcePoll)", "state": "\(stateDirectory.state)",
+            "source": "\(shown)", "interval": "\(interval)", "source_poll": "\(sourcePoll)", "state": "\((try? stateDirectory.backend.description) ?? stateDirectory.state)",
         ])
         let grace = Self.seconds(gracePeriod) ?? 600
         var configuration = ServiceGroupConfiguration(

@@ -23,16 +23,43 @@ public struct ManifestsOption: ParsableArguments, Sendable {
     public init() {}
 }
 
-/// `--state DIR`: the reconciler's state directory (locks, inventory, journal).
+/// `--state DIR|URL`: where the reconciler's state (locks, inventory, journal) lives: a directory, or etcd
+/// (`StateBackend`), with the TLS files and lease TTL an etcd backend takes.
 public struct StateOption: ParsableArguments, Sendable {
     @Option(name: .customLong("state"), help: ArgumentHelp(
-        "Directory of the reconciler's state: locks, inventory, journal (default: state).", valueName: "dir"))
+        "Where the reconciler's state lives (locks, inventory, journal): a directory (default: state), or etcd: "
+            + "etcd://HOST:PORT[,HOST:PORT...][/PREFIX], etcd+https://... for TLS (user and password from "
+            + "RECONCILE_ETCD_USERNAME and RECONCILE_ETCD_PASSWORD).", valueName: "dir|url"))
     var given: String?
 
-    /// The state directory; `state` when the option was not given.
+    @Option(name: .customLong("state-ca"), help: ArgumentHelp("etcd over TLS: PEM file of the CA that signed the members' certificates.", valueName: "file"))
+    var stateCA: String?
+
+    @Option(name: .customLong("state-cert"), help: ArgumentHelp("etcd over TLS: PEM client certificate (etcd --client-cert-auth).", valueName: "file"))
+    var stateCert: String?
+
+    @Option(name: .customLong("state-key"), help: ArgumentHelp("etcd over TLS: the client certificate's PEM key.", valueName: "file"))
+    var stateKey: String?
+
+    @Option(name: .customLong("state-lease-ttl"), help: ArgumentHelp(
+        "etcd: seconds a lock outlives its holder's last keepalive (default: 15; at least 2).", valueName: "seconds"))
+    var stateLeaseTTL = 15
+
+    /// The `--state` text; `state` when the option was not given.
     public var state: String { given ?? "state" }
 
     public init() {}
+
+    /// Refuses a malformed backend, TLS files for a directory, and a TTL below 2 s before anything runs (exit 64).
+    public func validate() throws {
+        let backend: StateBackend
+        do { backend = try StateBackend.parse(state) } catch { throw ValidationError(error.description) }
+        if !backend.isShared, stateCA != nil || stateCert != nil || stateKey != nil {
+            throw ValidationError("--state-ca, --state-cert and --state-key apply to an etcd+https:// state backend")
+        }
+        if (stateCert == nil) != (stateKey == nil) { throw ValidationError("--state-cert and --state-key go together") }
+        if stateLeaseTTL < 2 { throw ValidationError("--state-lease-ttl must be at least 2 seconds") }
+    }
 }
 
 /// `--output text|json`: the plan (root pass) or the verification report (`verify`) as text or JSON.

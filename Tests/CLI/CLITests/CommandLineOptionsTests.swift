@@ -61,6 +61,7 @@ struct CommandLineOptionsTests {
     static func samples(_ placeholder: String) -> [String] {
         switch placeholder {
         case "DIR": ["/tmp/reconcile-one", "/tmp/reconcile-two"]
+        case "DIR|URL": ["etcd+https://127.0.0.1:2379/one", "/tmp/reconcile-two"]
         case "text|json": ["json", "text"]
         case "text|github": ["github", "text"]
         case "NAME", "CLUSTER": ["cluster-one", "cluster-two"]

@@ -105,7 +105,7 @@ final class EmulatedAzure: Sendable {
     /// One reconcile pass over `manifests`, narrowed to `targets` (default: ``targets(for:)``).
     func pass(
         _ manifests: String = Repo.example("azure-private-link"), dryRun: Bool = false, detailedExitCode: Bool = false,
-        targets: [String]? = nil, allowDestroy: [String] = []
+        targets: [String]? = nil, allowDestroy: [String] = [], store: (any StateStore)? = nil
     ) async -> Outcome {
         let targets = if let targets { targets } else { await self.targets(for: manifests) }
         let console = CapturedConsole()
@@ -113,7 +113,7 @@ final class EmulatedAzure: Sendable {
         let sink = RecordingHTTPLog(records: self)
         let reconcile = ReconcilePass(
             providers: StandardProviders.registry(remote: InMemoryRemoteHost(), environment: environment, httpLog: sink),
-            store: FileStateStore(directory: stateDirectory), console: console.console())
+            store: store ?? FileStateStore(directory: stateDirectory), console: console.console())
         let status = await reconcile.run(.init(
             manifests: manifests, dryRun: dryRun, detailedExitCode: detailedExitCode, targets: targets, allowDestroy: allowDestroy))
         return Outcome(status: status, out: console.out, err: console.err)
