@@ -249,7 +249,7 @@ let package = Package(
             name: "ReconcileServiceTests",
             dependencies: [
                 "ReconcileService", "ReconcileEngine", "FileStateStore", "Manifests", "ReconcileModel", "ProviderAPI", "Scheduling", "TestSupport", "Execution",
-                "GitSource",
+                "GitSource", "EtcdStateStore", "CurlTransport",
             ],
             path: "Tests/Engine/ReconcileServiceTests", swiftSettings: upcoming),
         .testTarget(

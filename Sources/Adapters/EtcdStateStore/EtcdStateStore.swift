@@ -47,6 +47,13 @@ public final class EtcdStateStore: StateStore {
     }
     /// Locks this store holds, by lock id.
     private let held = Mutex<[String: Held]>([:])
+    /// This process's replica announcements: their keys, leases and keepalives, by replica id.
+    private struct Announcements {
+        var done: [String: (key: String, lease: Int, keepalive: Task<Void, Never>)] = [:]
+        /// Ids being announced right now.
+        var pending: Set<String> = []
+    }
+    private let announced = Mutex(Announcements())
 
     public init(
         client: EtcdClient,
@@ -70,6 +77,59 @@ public final class EtcdStateStore: StateStore {
 
     deinit {
         for h in held.withLock({ Array($0.values) }) { h.keepalive?.cancel() }
+        for a in announced.withLock({ Array($0.done.values) }) { a.keepalive.cancel() }
+    }
+
+    public var isShared: Bool { true }
+
+    var replicasPrefix: String { "\(prefix)/_replicas/" }
+
+    /// `<prefix>/_replicas/<id>`, on a lease of its own kept alive every TTL/3 like a lock's: it disappears within
+    /// the TTL of the replica's death.
+    public func replicas(announcing id: String) async throws -> [String] {
+        do {
+            return try await announce(id)
+        } catch {
+            throw failure(error, replicasPrefix)
+        }
+    }
+
+    private func announce(_ id: String) async throws(EtcdError) -> [String] {
+        // One announcement per id, even when passes ask concurrently: the first caller claims it, the others only
+        // list (two would leave a second lease keeping the key alive after a withdraw).
+        let claimed = announced.withLock { a -> Bool in
+            guard a.done[id] == nil, !a.pending.contains(id) else { return false }
+            a.pending.insert(id)
+            return true
+        }
+        if claimed {
+            defer { announced.withLock { _ = $0.pending.remove(id) } }
+            let ttl = Int(leaseTTL.components.seconds)
+            let lease = try await client.grantLease(ttl: ttl)
+            let key = replicasPrefix + id
+            try await client.put(key, Array(hostName.utf8), lease: lease)
+            let period = leaseTTL / 3, client = self.client, host = Array(hostName.utf8)
+            let keepalive = Task(priority: .high) { () async -> Void in
+                var current = lease
+                while !Task.isCancelled {
+                    do { try await Timers.sleep(for: period) } catch { return }
+                    if (try? await client.keepAlive(lease: current)) == 0, let fresh = try? await client.grantLease(ttl: ttl) {
+                        // Expired (a long pause): announced again under a new lease.
+                        current = fresh
+                        try? await client.put(key, host, lease: fresh)
+                    }
+                }
+            }
+            announced.withLock { $0.done[id] = (key, lease, keepalive) }
+        }
+        let keys = try await client.range(replicasPrefix, prefix: true, keysOnly: true).kvs.map(\.key)
+        return keys.map { String($0.dropFirst(replicasPrefix.count)) }.sorted()
+    }
+
+    public func withdraw(replica id: String) async {
+        guard let a = announced.withLock({ $0.done.removeValue(forKey: id) }) else { return }
+        a.keepalive.cancel()
+        try? await client.revokeLease(a.lease)
     }
 
     // MARK: Keys
@@ -84,8 +144,9 @@ public final class EtcdStateStore: StateStore {
     func inventoryKey(_ cluster: String) throws -> String { try clusterKey(cluster) + "/inventory" }
     func journalPrefix(_ cluster: String) throws -> String { try clusterKey(cluster) + "/journal/" }
 
+    /// Names starting with `_` are the store's own (`_replicas`), never a cluster's.
     static func isValidClusterName(_ name: String) -> Bool {
-        !name.isEmpty && name != "." && name != ".."
+        !name.isEmpty && name != "." && name != ".." && !name.hasPrefix("_")
             && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
     }
 

@@ -16,7 +16,8 @@ import Synchronization
 /// Per cluster: `reconcile_pass_duration_seconds` (histogram) and `reconcile_passes_total` by `result`
 /// (`succeeded`, `held`, `failed`), `reconcile_drifted_resources`, `reconcile_pending_changes` by `disruption`,
 /// `reconcile_cluster_info` (`revision`, `suspended`, `ready`), `reconcile_broker_restarts_total`,
-/// `reconcile_roll_in_progress`, `reconcile_last_success_timestamp_seconds`. The source:
+/// `reconcile_roll_in_progress`, `reconcile_last_success_timestamp_seconds`, `reconcile_cluster_leader` (with
+/// several replicas: 1 on the replica leading the cluster). The source:
 /// `reconcile_source_fetch_duration_seconds`, `reconcile_source_fetch_failures_total`. The clouds:
 /// `reconcile_cloud_requests_total` by `provider` and `status` (the HTTP status, or `error` when no answer came).
 public final class ServiceMetrics: ServiceObserver, Sendable {
@@ -33,6 +34,7 @@ public final class ServiceMetrics: ServiceObserver, Sendable {
         "reconcile_source_fetch_duration_seconds": "Duration of reading the manifests' source (git ls-remote and fetch, or a directory scan).",
         "reconcile_source_fetch_failures_total": "Reads of the manifests' source that failed.",
         "reconcile_cloud_requests_total": "Cloud API requests, by provider and HTTP status (error: no answer).",
+        "reconcile_cluster_leader": "1 while this replica leads the cluster (several replicas on a shared state store), else 0.",
     ]
 
     public let registry: PrometheusCollectorRegistry
@@ -72,6 +74,10 @@ public final class ServiceMetrics: ServiceObserver, Sendable {
         case .progress:
             break  // waiting on a gate while the broker comes back
         }
+    }
+
+    public func leadership(cluster: String, leader: Bool, holder: String?) async {
+        CoreMetrics.Gauge(label: "reconcile_cluster_leader", dimensions: [("cluster", cluster)], factory: factory).record(leader ? 1 : 0)
     }
 
     public func passFinished(cluster: String, result: PassResult, status: ClusterStatus, seconds: Double) async {

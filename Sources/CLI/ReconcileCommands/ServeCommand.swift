@@ -66,6 +66,11 @@ struct ServeCommand: AsyncParsableCommand {
         "How long a graceful stop may take (a roll finishing its broker) before passes are cancelled (default: 10m).", valueName: "duration"))
     var gracePeriod: String = "10m"
 
+    @Option(name: .long, help: ArgumentHelp(
+        "This replica's name among replicas sharing an etcd state backend (default: HOST-PID); each cluster is led by one "
+            + "replica at a time.", valueName: "name"))
+    var replica: String?
+
     @Option(name: .long, help: ArgumentHelp("HTTP listen address (default: 127.0.0.1:8484; a non-loopback address needs --token-file).", valueName: "host:port"))
     var listen: String = "127.0.0.1:8484"
     @Option(name: .long, help: ArgumentHelp("A file holding the bearer token the API's mutating calls (and, off loopback, every call) require.", valueName: "file"))
@@ -170,7 +175,8 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = PassSchedule.Settings(interval: .milliseconds(Int64(intervalSeconds * 1000)))
         let service = ReconcileService(
             reconciler: reconciler, source: source, settings: settings, maxParallel: maxParallel,
-            sourcePoll: .milliseconds(Int64(pollSeconds * 1000)), observers: observers, logger: logger)
+            sourcePoll: .milliseconds(Int64(pollSeconds * 1000)), observers: observers, logger: logger,
+            replica: replica ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)")
 
         let (host, port) = try Self.split(listen)
         let api = ServiceAPI(

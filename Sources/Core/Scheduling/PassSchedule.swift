@@ -118,6 +118,18 @@ public struct PassSchedule: Sendable, Hashable {
         clusters[name] = c
     }
 
+    /// No pass ran: another replica leads `name`. It is asked again at `until`, keeping what triggered it.
+    public mutating func standBy(_ name: String, until: Date) {
+        guard var c = clusters[name] else { return }
+        c.running = false
+        if let pending = c.pending {
+            c.reason = pending
+            c.pending = nil
+        }
+        c.nextDue = until
+        clusters[name] = c
+    }
+
     /// Seconds to wait after `failures` consecutive failures: base × factor^(failures-1), at most the maximum.
     public func backoff(afterFailures failures: Int) -> TimeInterval {
         let raw = Self.seconds(settings.backoffBase) * pow(settings.backoffFactor, Double(max(failures, 1) - 1))

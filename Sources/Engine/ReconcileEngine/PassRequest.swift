@@ -1,5 +1,6 @@
 public import Manifests
 public import ReconcileModel
+public import ProviderAPI
 
 /// What one pass is asked to do: the loaded manifests (the caller reports their load diagnostics), whether to
 /// apply, and the operator's narrowing and confirmations.
@@ -26,6 +27,9 @@ public struct PassRequest: Sendable {
     public var beforeRestart: (@Sendable (Change) async -> String?)?
     /// The manifests' revision (`main@sha1:...`), recorded in the journal's entries.
     public var revision: String?
+    /// Locks the caller already holds and keeps after the pass, by cluster (a `serve` replica's leadership): the
+    /// pass neither takes nor releases them, and confirms them before every step as its own.
+    public var heldLocks: [String: LockInfo] = [:]
 
     public init(manifests: ManifestSet, mode: Mode, targets: [String] = [], allowDestroy: [String] = []) {
         self.manifests = manifests

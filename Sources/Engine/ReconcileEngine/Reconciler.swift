@@ -22,7 +22,7 @@ import ReconcileModel
 /// (the state store's lock refuses a second apply).
 public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
     let providers: any ProviderSource
-    let store: any StateStore
+    public let store: any StateStore
     let clock: C
     let now: @Sendable () -> Date
     let newPassID: @Sendable () -> String
@@ -81,14 +81,17 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
         var locks: [LockInfo] = []
         if request.mode == .apply {
             do {
-                for cluster in clusters { locks.append(try await store.lock(cluster: cluster, operation: "apply")) }
+                for cluster in clusters where request.heldLocks[cluster] == nil {
+                    locks.append(try await store.lock(cluster: cluster, operation: "apply"))
+                }
             } catch {
                 await release(locks, into: &result)
                 result.stop = .locked("\(error)")
                 return result
             }
         }
-        await run(request, desired: desired, clusters: clusters, locks: locks, into: &result, logger: logger, events: events)
+        let inForce = request.mode == .apply ? locks + clusters.compactMap { request.heldLocks[$0] } : []
+        await run(request, desired: desired, clusters: clusters, locks: inForce, into: &result, logger: logger, events: events)
         await release(locks, into: &result)
         return result
     }

@@ -36,6 +36,10 @@ public struct ClusterStatus: Sendable, Hashable, Codable {
     /// When a pass last ended with nothing failed and nothing held.
     public var lastSuccess: Date?
     public var passes = 0
+    /// With several replicas: the replica leading this cluster (this one or another), nil when unknown.
+    public var leader: String?
+    /// Whether this replica leads it (always, with one replica).
+    public var leading = true
     /// The last plan (the same schema as `--output json` when rendered).
     public var plan: Plan?
 

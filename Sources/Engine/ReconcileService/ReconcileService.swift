@@ -5,6 +5,7 @@ public import ReconcileModel
 public import Scheduling
 import Execution
 public import Logging
+public import ProviderAPI
 
 /// The long-lived loop of `reconcile serve`: reads the manifests' source, schedules a pass per cluster
 /// (`PassSchedule`: a new revision, the drift interval, a webhook or a request; backoff after a failure; never two
@@ -42,13 +43,22 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
     var statuses: [String: ClusterStatus] = [:]
     var suspendedByManifest: Set<String> = []
     public private(set) var lastTick: Date?
+    /// HA: this replica's name when several replicas share the state store (nil: the only one).
+    public let replica: String?
+    /// How often a standby replica asks again for a cluster it does not lead.
+    let campaignInterval: Duration
+    /// The clusters this replica leads, with the lock that is its leadership (kept across passes).
+    var leading: [String: LockInfo] = [:]
 
     public init(
         reconciler: Reconciler<C>, source: any ManifestSource, settings: PassSchedule.Settings = .init(), maxParallel: Int = 4,
         sourcePoll: Duration = .seconds(60), observers: [any ServiceObserver] = [],
         logger: Logger = Logger(label: "reconcile.serve", factory: { _ in SwiftLogNoOpLogHandler() }),
-        now: @escaping @Sendable () -> Date = Date.init, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        now: @escaping @Sendable () -> Date = Date.init, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        replica: String? = nil, campaignInterval: Duration = .seconds(5)
     ) {
+        self.replica = reconciler.store.isShared ? replica : nil
+        self.campaignInterval = campaignInterval
         self.reconciler = reconciler
         self.source = source
         self.maxParallel = max(1, maxParallel)
@@ -132,13 +142,23 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
         }
     }
 
-    /// Runs one pass (off the actor) and records it.
+    /// Runs one pass (off the actor) and records it. With several replicas, only the cluster's leader runs it; a
+    /// standby records who leads and asks again after `campaignInterval`.
     nonisolated func execute(_ launch: Launch) async {
+        var request = launch.request
+        if replica != nil {
+            switch await lead(launch.name) {
+            case .leader(let lock): request.heldLocks[launch.name] = lock
+            case .standby:
+                doorbell.ring()
+                return
+            }
+        }
         for observer in observers { await observer.passStarted(cluster: launch.name, revision: launch.revision, trigger: launch.trigger) }
         let observers = self.observers, name = launch.name
         let result = await PassContext.$cluster.withValue(name) {
             await PassContext.$revision.withValue(launch.revision) {
-                await reconciler.reconcile(launch.request) { event in
+                await reconciler.reconcile(request) { event in
                     for observer in observers { await observer.passEvent(cluster: name, event: event) }
                 }
             }
@@ -146,7 +166,83 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
         let status = await record(name, result, revision: launch.revision)
         let seconds = status.lastPassFinished.map { $0.timeIntervalSince(launch.started) } ?? 0
         for observer in observers { await observer.passFinished(cluster: name, result: result, status: status, seconds: seconds) }
+        if replica != nil { await handOverIfOverShare(name, after: result) }
         doorbell.ring()
+    }
+
+    enum Leadership { case leader(LockInfo), standby }
+
+    /// Keeps or takes this replica's leadership of `name`: a lease-bound lock in the shared store, held across passes
+    /// and confirmed before each. A replica takes a cluster only while it leads fewer than its fair share of them
+    /// (the clusters over the replicas alive, rounded up), so clusters spread across replicas; one that leads more
+    /// than its share lets the extra ones go after their pass. Never throws: anything but a lock is standing by.
+    func lead(_ name: String) async -> Leadership {
+        let store = reconciler.store
+        if let lock = leading[name] {
+            do {
+                try await store.confirm(lock)
+                return .leader(lock)
+            } catch {
+                leading[name] = nil
+                statuses[name]?.leading = false
+                logger.error("no longer the leader of \(name): \(error)", metadata: ["cluster": "\(name)"])
+                for observer in observers { await observer.leadership(cluster: name, leader: false, holder: nil) }
+            }
+        }
+        var holder: String?
+        do {
+            let replicas = try await store.replicas(announcing: replica ?? "")
+            let share = (schedule.clusters.count + max(replicas.count, 1) - 1) / max(replicas.count, 1)
+            if leading.count < share {
+                let lock = try await store.lock(cluster: name, operation: "serve \(replica ?? "")")
+                leading[name] = lock
+                logger.notice("leading \(name)", metadata: ["cluster": "\(name)", "replica": "\(replica ?? "")"])
+                statuses[name]?.leader = replica
+                statuses[name]?.leading = true
+                for observer in observers { await observer.leadership(cluster: name, leader: true, holder: replica) }
+                return .leader(lock)
+            }
+            holder = try await store.currentLock(cluster: name).map(Self.holderName)
+        } catch StateStoreError.locked(let lock) {
+            holder = Self.holderName(lock)
+        } catch {
+            logger.error("cannot take part in electing \(name)'s leader: \(error)", metadata: ["cluster": "\(name)"])
+            statuses[name]?.lastError = "standing by: \(error)"
+        }
+        statuses[name]?.leader = holder
+        statuses[name]?.leading = false
+        for observer in observers { await observer.leadership(cluster: name, leader: false, holder: holder) }
+        schedule.standBy(name, until: now().addingTimeInterval(Self.seconds(campaignInterval)))
+        return .standby
+    }
+
+    /// After a pass that left nothing behind (no roll stopped midway, nothing failed or held), a replica leading more
+    /// than its fair share lets this cluster go, so a replica that joined later gets some.
+    func handOverIfOverShare(_ name: String, after result: PassResult) async {
+        guard let lock = leading[name], result.succeeded, result.interruptedRoll == nil, (result.plan?.held ?? []).isEmpty,
+            let replicas = try? await reconciler.store.replicas(announcing: replica ?? "")
+        else { return }
+        let share = (schedule.clusters.count + max(replicas.count, 1) - 1) / max(replicas.count, 1)
+        guard leading.count > share, leading[name] != nil else { return }
+        leading[name] = nil
+        try? await reconciler.store.unlock(lock)
+        statuses[name]?.leading = false
+        statuses[name]?.leader = nil
+        logger.notice("handing \(name) over: leading \(leading.count + 1) clusters, more than a fair share of \(share)", metadata: ["cluster": "\(name)"])
+        for observer in observers { await observer.leadership(cluster: name, leader: false, holder: nil) }
+        schedule.standBy(name, until: now().addingTimeInterval(Self.seconds(campaignInterval) * 2))
+    }
+
+    /// The replica a lock names (`serve <replica>`), else its host and pid.
+    static func holderName(_ lock: LockInfo) -> String {
+        lock.operation.hasPrefix("serve ") ? String(lock.operation.dropFirst("serve ".count)) : "\(lock.operation) (pid \(lock.pid) on \(lock.host))"
+    }
+
+    /// Lets every leadership go (shutdown), so standbys take over at once instead of after the lease.
+    func resign() async {
+        for (_, lock) in leading { try? await reconciler.store.unlock(lock) }
+        leading = [:]
+        if let replica { await reconciler.store.withdraw(replica: replica) }
     }
 
     /// Records a finished pass. A roll stopped by a closing window or by shutdown is not a failure: the pass
@@ -279,6 +375,7 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
                 }
                 logger.notice("stopping: no new passes; waiting for the running ones", metadata: ["reason": "\(stopping.requested ?? "")"])
             }
+            await resign()
         } onCancel: {
             stop("reconcile serve was cancelled")
         }

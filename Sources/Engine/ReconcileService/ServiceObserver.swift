@@ -13,6 +13,8 @@ public protocol ServiceObserver: Sendable {
     func passEvent(cluster: String, event: PassEvent) async
     /// A pass ended: its result and the cluster's status after it.
     func passFinished(cluster: String, result: PassResult, status: ClusterStatus, seconds: Double) async
+    /// With several replicas: whether this one leads `cluster` now, and which replica does (nil: unknown).
+    func leadership(cluster: String, leader: Bool, holder: String?) async
 }
 
 extension ServiceObserver {
@@ -20,4 +22,5 @@ extension ServiceObserver {
     public func passStarted(cluster: String, revision: String?, trigger: PassSchedule.Trigger) async {}
     public func passEvent(cluster: String, event: PassEvent) async {}
     public func passFinished(cluster: String, result: PassResult, status: ClusterStatus, seconds: Double) async {}
+    public func leadership(cluster: String, leader: Bool, holder: String?) async {}
 }

@@ -131,4 +131,20 @@ public protocol StateStore: Sendable {
 
     /// Clusters that have any state.
     func clusters() async throws -> [String]
+
+    /// Whether processes on other machines share this store (etcd), so `reconcile serve` replicas elect a leader per
+    /// cluster through it; false for the local files.
+    var isShared: Bool { get }
+    /// Announces a live `reconcile serve` replica named `id` (until it stops or dies: a shared store ties the
+    /// announcement to a lease) and returns the replicas alive now, this one included, sorted.
+    func replicas(announcing id: String) async throws -> [String]
+    /// Withdraws the announcement (a replica shutting down). Idempotent.
+    func withdraw(replica id: String) async
+}
+
+extension StateStore {
+    /// A store on one machine has one replica: this one.
+    public var isShared: Bool { false }
+    public func replicas(announcing id: String) async throws -> [String] { [id] }
+    public func withdraw(replica id: String) async {}
 }
