@@ -66,4 +66,44 @@ struct HAEndToEndTests {
         b.signal(SIGTERM)
         #expect(try await b.exit() == 0, "\(b.text)")
     }
+
+    @Test("the leader is frozen (SIGSTOP) past its lease mid-roll: the standby takes over and finishes; thawed, the old leader takes no step and says why")
+    func leaderFrozenPastItsLease() async throws {
+        let sim = try await AzureSimulation.start()
+        defer { sim.stop() }
+        let etcd = try EtcdCluster.start(size: 3)
+        defer { etcd.shutdown() }
+        let state = "etcd://" + etcd.endpoints.map { String($0.dropFirst("http://".count)) }.joined(separator: ",") + "/ha-e2e"
+        func replica(_ name: String) throws -> Serve {
+            try Serve(
+                ["--manifests", sim.manifests.path, "--state", state, "--state-lease-ttl", "3", "--replica", name, "--listen", "127.0.0.1:0",
+                 "--interval", "1h", "--source-poll", "1h", "--log-level", "notice"],
+                environment: sim.environment)
+        }
+        let vms = sim.vms
+        let before = vms.map(sim.cluster.pid)
+        let monitor = AvailabilityMonitor(ips: vms.map(\.ip))
+        let a = try replica("replica-a")
+        defer { a.signal(SIGCONT); if a.process.isRunning { a.signal(SIGKILL) } }
+        try await a.wait(for: "leading sim")
+        let b = try replica("replica-b")
+        defer { if b.process.isRunning { b.signal(SIGKILL) } }
+        // Frozen while the first broker restarts: the broker comes back by itself, the leader does not notice.
+        try await a.wait(for: ": restarting...\"")
+        a.signal(SIGSTOP)
+        try await b.wait(for: "leading sim", timeout: .seconds(60))
+        try await b.wait(for: "Apply complete", timeout: .seconds(180))
+        let restartedByA = Self.restarting(a)
+        a.signal(SIGCONT)
+        // Thawed: whatever it was waiting on, its next step is refused (its lease is gone), and it says so.
+        try await a.wait(for: "lost the lock of cluster sim", timeout: .seconds(60))
+        try await Task.sleep(for: .seconds(2))
+        let availability = monitor.stop()
+        #expect(Self.restarting(a) == restartedByA, "the thawed leader restarted another broker: \(Self.restarting(a))\n\(a.text)")
+        #expect(availability.maxDown <= 1, "two brokers were down at once")
+        let byB = Self.restarting(b)
+        #expect(Set(restartedByA).isDisjoint(with: byB), "restarted twice: a \(restartedByA), b \(byB)")
+        let after = vms.map(sim.cluster.pid)
+        for i in vms.indices { #expect(after[i] != before[i], "broker \(i + 1) runs its new config:\n\(b.text)") }
+    }
 }
