@@ -216,11 +216,20 @@ public final class EtcdStateStore: StateStore {
         }
     }
 
+    /// Marks a lock lost for good: its keepalives stop and its lease is revoked (best effort), so a lock whose
+    /// deadline passed during an outage is not kept alive by keepalives that succeed again once etcd is back.
     private func markLost(_ lockID: String, _ reason: String) {
-        held.withLock { h in
-            h[lockID]?.validUntil = nil
-            if h[lockID]?.lostReason == nil { h[lockID]?.lostReason = reason }
+        let lost = held.withLock { h -> Held? in
+            guard var entry = h[lockID], entry.lostReason == nil else { return nil }
+            entry.validUntil = nil
+            entry.lostReason = reason
+            h[lockID] = entry
+            return entry
         }
+        guard let lost else { return }
+        lost.keepalive?.cancel()
+        let client = self.client
+        Task { try? await client.revokeLease(lost.lease) }
     }
 
     public func unlock(_ lock: LockInfo) async throws {

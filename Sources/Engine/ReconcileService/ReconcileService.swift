@@ -184,6 +184,7 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
                 return .leader(lock)
             } catch {
                 leading[name] = nil
+                try? await store.unlock(lock)
                 statuses[name]?.leading = false
                 logger.error("no longer the leader of \(name): \(error)", metadata: ["cluster": "\(name)"])
                 for observer in observers { await observer.leadership(cluster: name, leader: false, holder: nil) }

@@ -9,6 +9,35 @@ import TestSupport
 struct HAEndToEndTests {
     typealias Serve = ServeEndToEndTests.Serve
 
+    /// The emulated Azure seed with its sshd VMs, a 3-member etcd, and replicas of `reconcile serve` on it (lease 3 s).
+    struct Bed {
+        let sim: AzureSimulation
+        let etcd: EtcdCluster
+
+        static func start() async throws -> Bed {
+            let sim = try await AzureSimulation.start()
+            do {
+                return Bed(sim: sim, etcd: try EtcdCluster.start(size: 3))
+            } catch {
+                sim.stop()
+                throw error
+            }
+        }
+
+        func stop() {
+            etcd.shutdown()
+            sim.stop()
+        }
+
+        func replica(_ name: String) throws -> Serve {
+            let state = "etcd://" + etcd.endpoints.map { String($0.dropFirst("http://".count)) }.joined(separator: ",") + "/ha-e2e"
+            return try Serve(
+                ["--manifests", sim.manifests.path, "--state", state, "--state-lease-ttl", "3", "--replica", name, "--listen", "127.0.0.1:0",
+                 "--interval", "1h", "--source-poll", "1h", "--log-level", "notice"],
+                environment: sim.environment)
+        }
+    }
+
     /// The brokers a service's log says it began restarting, in order.
     static func restarting(_ serve: Serve) -> [String] {
         serve.lines(containing: ": restarting...\"").compactMap { line in
@@ -19,17 +48,9 @@ struct HAEndToEndTests {
 
     @Test("the leader is killed (SIGKILL) mid-roll: the standby takes over within the lease and finishes the roll; no broker restarted twice, never two down")
     func leaderKilledMidRoll() async throws {
-        let sim = try await AzureSimulation.start()
-        defer { sim.stop() }
-        let etcd = try EtcdCluster.start(size: 3)
-        defer { etcd.shutdown() }
-        let state = "etcd://" + etcd.endpoints.map { String($0.dropFirst("http://".count)) }.joined(separator: ",") + "/ha-e2e"
-        func replica(_ name: String) throws -> Serve {
-            try Serve(
-                ["--manifests", sim.manifests.path, "--state", state, "--state-lease-ttl", "3", "--replica", name, "--listen", "127.0.0.1:0",
-                 "--interval", "1h", "--source-poll", "1h", "--log-level", "notice"],
-                environment: sim.environment)
-        }
+        let bed = try await Bed.start()
+        defer { bed.stop() }
+        let sim = bed.sim, replica = bed.replica
         let vms = sim.vms
         let before = vms.map(sim.cluster.pid)
         let monitor = AvailabilityMonitor(ips: vms.map(\.ip))
@@ -69,17 +90,9 @@ struct HAEndToEndTests {
 
     @Test("the leader is frozen (SIGSTOP) past its lease mid-roll: the standby takes over and finishes; thawed, the old leader takes no step and says why")
     func leaderFrozenPastItsLease() async throws {
-        let sim = try await AzureSimulation.start()
-        defer { sim.stop() }
-        let etcd = try EtcdCluster.start(size: 3)
-        defer { etcd.shutdown() }
-        let state = "etcd://" + etcd.endpoints.map { String($0.dropFirst("http://".count)) }.joined(separator: ",") + "/ha-e2e"
-        func replica(_ name: String) throws -> Serve {
-            try Serve(
-                ["--manifests", sim.manifests.path, "--state", state, "--state-lease-ttl", "3", "--replica", name, "--listen", "127.0.0.1:0",
-                 "--interval", "1h", "--source-poll", "1h", "--log-level", "notice"],
-                environment: sim.environment)
-        }
+        let bed = try await Bed.start()
+        defer { bed.stop() }
+        let sim = bed.sim, replica = bed.replica
         let vms = sim.vms
         let before = vms.map(sim.cluster.pid)
         let monitor = AvailabilityMonitor(ips: vms.map(\.ip))

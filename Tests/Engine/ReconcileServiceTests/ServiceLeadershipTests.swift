@@ -43,7 +43,8 @@ struct ServiceLeadershipTests {
             self.name = name
             self.world = world
             store = EtcdStateStore(
-                client: EtcdClient(configuration: .init(endpoints: etcd.endpoints), transport: CurlTransport()), prefix: "/ha", leaseTTL: .seconds(4),
+                client: EtcdClient(configuration: .init(endpoints: etcd.endpoints, requestTimeout: 2), transport: CurlTransport()), prefix: "/ha",
+                leaseTTL: .seconds(4),
                 hostName: name)
             let world = self.world
             let reconciler = Reconciler(
@@ -123,5 +124,60 @@ struct ServiceLeadershipTests {
         await b.service.tick()
         #expect(await b.leads() == ["c01", "c02"])
         #expect(try await b.store.replicas(announcing: "replica-b") == ["replica-b"], "a withdrew its announcement")
+    }
+
+    @Test("etcd loses quorum (two of three members stopped): no replica acts and each says why; with quorum back, work resumes")
+    func quorumLoss() async throws {
+        let etcd = try EtcdCluster.start(size: 3)
+        defer { etcd.shutdown() }
+        let manifests = try Self.manifests(clusters: 2)
+        let clock = TestClock()
+        let world = InMemoryProvider(types: ServiceBed.types)
+        let a = Replica("replica-a", etcd: etcd, manifests: manifests, clock: clock, world: world)
+        let b = Replica("replica-b", etcd: etcd, manifests: manifests, clock: clock, world: world)
+        await a.service.tick()
+        await b.service.tick()
+        #expect(await a.leads().union(await b.leads()) == ["c01", "c02"])
+
+        etcd.stop(1)
+        etcd.stop(2)
+        // The manifests change (a new NSG source) while etcd has no quorum.
+        for file in try FileManager.default.contentsOfDirectory(atPath: manifests.path) where file.hasSuffix("private-link.yaml") {
+            let url = manifests.appendingPathComponent(file)
+            try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "sshSourcePrefixes: [VirtualNetwork]", with: "sshSourcePrefixes: [VirtualNetwork, 10.99.0.0/24]")
+                .write(to: url, atomically: true, encoding: .utf8)
+        }
+        let before = world.calls.count
+        try await Task.sleep(for: .seconds(4))  // past the lease (4 s): keepalives cannot be acknowledged
+        for _ in 0..<2 {
+            clock.advance(301)
+            await a.service.tick()
+            await b.service.tick()
+        }
+        #expect(world.calls.count == before, "a replica acted without etcd: \(world.calls.dropFirst(before).map(\.changeID))")
+        let (leadsA, leadsB) = (await a.leads(), await b.leads())
+        #expect(leadsA.isEmpty && leadsB.isEmpty, "no replica believes it leads")
+        let outage = await a.service.status() + b.service.status()
+        for status in outage {
+            #expect(status.lastError?.contains("unavailable") == true || status.lastError?.contains("lost the lock") == true,
+                    "\(status.name): \(status.lastError ?? "no error")")
+        }
+        await #expect(throws: (any Error).self, "readiness checks the store") { _ = try await a.store.clusters() }
+
+        try etcd.restart(1)
+        try etcd.restart(2)
+        try etcd.waitReady(1)
+        var converged = false
+        for _ in 0..<10 where !converged {
+            clock.advance(301)
+            await a.service.tick()
+            await b.service.tick()
+            let statuses = await a.service.status() + b.service.status()
+            converged = statuses.filter(\.leading).count == 2 && statuses.filter(\.leading).allSatisfy { $0.result == "succeeded" }
+            if !converged { try await Task.sleep(for: .seconds(1)) }
+        }
+        let final = await a.service.status() + b.service.status()
+        #expect(converged, "\(final.map { "\($0.name) \($0.leading) \($0.result ?? "") \($0.lastError ?? "")" })")
+        #expect(world.calls.count == before + 2, "each cluster's NSG updated once: \(world.calls.dropFirst(before).map(\.changeID))")
     }
 }
