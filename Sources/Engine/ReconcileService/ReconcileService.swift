@@ -45,7 +45,8 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
     public private(set) var lastTick: Date?
     /// HA: this replica's name when several replicas share the state store (nil: the only one).
     public let replica: String?
-    /// How often a standby replica asks again for a cluster it does not lead.
+    /// How often a standby replica asks again for a cluster it does not lead (one read of the lock; a lease only
+    /// when it is free): a dead leader's clusters are taken within its lease TTL plus this.
     let campaignInterval: Duration
     /// The clusters this replica leads, with the lock that is its leadership (kept across passes).
     var leading: [String: LockInfo] = [:]
@@ -55,7 +56,7 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
         sourcePoll: Duration = .seconds(60), observers: [any ServiceObserver] = [],
         logger: Logger = Logger(label: "reconcile.serve", factory: { _ in SwiftLogNoOpLogHandler() }),
         now: @escaping @Sendable () -> Date = Date.init, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        replica: String? = nil, campaignInterval: Duration = .seconds(5)
+        replica: String? = nil, campaignInterval: Duration = .seconds(2)
     ) {
         self.replica = reconciler.store.isShared ? replica : nil
         self.campaignInterval = campaignInterval
@@ -194,7 +195,9 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
         do {
             let replicas = try await store.replicas(announcing: replica ?? "")
             let share = (schedule.clusters.count + max(replicas.count, 1) - 1) / max(replicas.count, 1)
-            if leading.count < share {
+            // A read first: a standby asks every campaign interval, and only a free lock is worth a lease.
+            let current = try await store.currentLock(cluster: name)
+            if current == nil, leading.count < share {
                 let lock = try await store.lock(cluster: name, operation: "serve \(replica ?? "")")
                 leading[name] = lock
                 logger.notice("leading \(name)", metadata: ["cluster": "\(name)", "replica": "\(replica ?? "")"])
@@ -203,7 +206,7 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
                 for observer in observers { await observer.leadership(cluster: name, leader: true, holder: replica) }
                 return .leader(lock)
             }
-            holder = try await store.currentLock(cluster: name).map(Self.holderName)
+            holder = current.map(Self.holderName)
         } catch StateStoreError.locked(let lock) {
             holder = Self.holderName(lock)
         } catch {
