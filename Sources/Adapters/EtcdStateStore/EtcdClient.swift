@@ -142,12 +142,6 @@ public final class EtcdClient: Sendable {
         _ = try await call("/v3/kv/put", .object(body))
     }
 
-    /// Deletes every key under `prefix`; returns how many.
-    public func deletePrefix(_ prefix: String) async throws(EtcdError) -> Int {
-        let body: Value = ["key": .string(Self.base64(prefix)), "range_end": .string(Data(Self.prefixEnd(Array(prefix.utf8))).base64EncodedString())]
-        return Self.int64(try await call("/v3/kv/deleterange", body)["deleted"])
-    }
-
     public func txn(if compare: [Compare], then success: [Operation], else failure: [Operation] = []) async throws(EtcdError) -> TxnResult {
         let body: Value = [
             "compare": .array(compare.map(\.json)), "success": .array(success.map(\.json)), "failure": .array(failure.map(\.json)),
@@ -185,12 +179,6 @@ public final class EtcdClient: Sendable {
             _ = try await call("/v3/lease/revoke", ["ID": .string(String(lease))])
         } catch .server(_, let message, _) where message.contains("lease not found") {
         }
-    }
-
-    /// The member's status (`/v3/maintenance/status`): its version and the leader it sees (0: none).
-    public func status() async throws(EtcdError) -> (version: String, leader: Int) {
-        let reply = try await call("/v3/maintenance/status", [:])
-        return (reply["version"]?.stringValue ?? "", Self.int64(reply["leader"]))
     }
 
     // MARK: Calls and failover

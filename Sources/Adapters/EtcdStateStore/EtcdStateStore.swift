@@ -144,11 +144,9 @@ public final class EtcdStateStore: StateStore {
     func inventoryKey(_ cluster: String) throws -> String { try clusterKey(cluster) + "/inventory" }
     func journalPrefix(_ cluster: String) throws -> String { try clusterKey(cluster) + "/journal/" }
 
-    /// Names starting with `_` are the store's own (`_replicas`), never a cluster's.
-    static func isValidClusterName(_ name: String) -> Bool {
-        !name.isEmpty && name != "." && name != ".." && !name.hasPrefix("_")
-            && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
-    }
+    /// The files' rule (`StateCoding.isValidClusterName`), except that names starting with `_` are the store's own
+    /// (`_replicas`), never a cluster's.
+    static func isValidClusterName(_ name: String) -> Bool { StateCoding.isValidClusterName(name) && !name.hasPrefix("_") }
 
     /// What a caller sees of an etcd failure.
     func failure(_ error: EtcdError, _ what: String) -> StateStoreError {
@@ -332,19 +330,7 @@ public final class EtcdStateStore: StateStore {
             throw failure(error, key)
         }
         guard let kv else { return Inventory(cluster: cluster) }
-        let inventory: Inventory
-        do {
-            inventory = try ValueDecoder().decode(Inventory.self, from: try JSONText.decode(kv.value))
-        } catch {
-            throw StateStoreError.corrupt(path: key, reason: "\(error)")
-        }
-        guard inventory.version == Inventory.currentVersion else {
-            throw StateStoreError.corrupt(path: key, reason: "inventory format version \(inventory.version) is not supported")
-        }
-        guard inventory.cluster == cluster else {
-            throw StateStoreError.corrupt(path: key, reason: "inventory is for cluster \"\(inventory.cluster)\", not \"\(cluster)\"")
-        }
-        return inventory
+        return try StateCoding.inventory(from: kv.value, cluster: cluster, path: key)
     }
 
     public func saveInventory(_ inventory: Inventory) async throws {
@@ -361,13 +347,12 @@ public final class EtcdStateStore: StateStore {
     public func journal(cluster: String) async throws -> [JournalEntry] {
         let prefix = try journalPrefix(cluster)
         do {
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
+            let decoder = StateCoding.decoder()
             return try await client.range(prefix, prefix: true, byCreation: true).kvs.map { kv in
                 do {
                     return try decoder.decode(JournalEntry.self, from: Data(kv.value))
                 } catch {
-                    throw StateStoreError.corrupt(path: kv.key, reason: "\(error)")
+                    throw StateStoreError.corrupt(path: kv.key, reason: StateCoding.describe(error))
                 }
             }
         } catch let error as EtcdError {
@@ -392,22 +377,16 @@ public final class EtcdStateStore: StateStore {
 
     // MARK: Coding
 
-    static func encode(_ value: some Encodable) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return Array(try encoder.encode(value))
-    }
+    /// Compact, sorted JSON: `StateCoding.lineEncoder`, as the journal file's lines.
+    static func encode(_ value: some Encodable) throws -> [UInt8] { Array(try StateCoding.lineEncoder().encode(value)) }
 
     static func decodeLock(_ kv: EtcdClient.KeyValue) throws -> LockInfo {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         do {
-            var info = try decoder.decode(LockInfo.self, from: Data(kv.value))
+            var info = try StateCoding.decoder().decode(LockInfo.self, from: Data(kv.value))
             info.fencingToken = kv.createRevision
             return info
         } catch {
-            throw StateStoreError.corrupt(path: kv.key, reason: "\(error)")
+            throw StateStoreError.corrupt(path: kv.key, reason: StateCoding.describe(error))
         }
     }
 }

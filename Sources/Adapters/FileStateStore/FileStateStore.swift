@@ -84,15 +84,8 @@ public final class FileStateStore: StateStore {
         var journal: String { "\(directory)/\(FileStateStore.journalFile)" }
     }
 
-    /// Whether `name` is usable as a single path component: `[A-Za-z0-9._-]+`, not `.` or `..`.
-    public static func isValidClusterName(_ name: String) -> Bool {
-        guard !name.isEmpty, name != ".", name != ".." else { return false }
-        return name.utf8.allSatisfy { c in
-            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
-                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
-                || c == UInt8(ascii: ".") || c == UInt8(ascii: "_") || c == UInt8(ascii: "-")
-        }
-    }
+    /// Whether `name` is usable as a single path component (`StateCoding.isValidClusterName`).
+    public static func isValidClusterName(_ name: String) -> Bool { StateCoding.isValidClusterName(name) }
 
     func paths(for cluster: String) throws -> ClusterPaths {
         guard Self.isValidClusterName(cluster) else {
@@ -114,33 +107,7 @@ public final class FileStateStore: StateStore {
     public func inventory(cluster: String) async throws -> Inventory {
         let paths = try paths(for: cluster)
         guard let bytes = try POSIXFiles.contents(of: paths.inventory) else { return Inventory(cluster: cluster) }
-        // Parsed once into a `Value`, then decoded from it (see `ValueDecoder` for why not `JSONDecoder`).
-        let document: Value
-        do {
-            document = try JSONText.decode(bytes)
-        } catch {
-            throw StateStoreError.corrupt(path: paths.inventory, reason: error.description)
-        }
-        if let version = document["version"]?.intValue, version != Inventory.currentVersion {
-            throw StateStoreError.corrupt(
-                path: paths.inventory,
-                reason: "inventory format version \(version) is not supported (this reconcile supports version "
-                    + "\(Inventory.currentVersion))" + (version > Inventory.currentVersion ? "; upgrade reconcile" : "")
-            )
-        }
-        let inventory: Inventory
-        do {
-            inventory = try ValueDecoder().decode(Inventory.self, from: document)
-        } catch {
-            throw StateStoreError.corrupt(path: paths.inventory, reason: StateCoding.describe(error))
-        }
-        guard inventory.cluster == cluster else {
-            throw StateStoreError.corrupt(
-                path: paths.inventory,
-                reason: "inventory is for cluster \"\(inventory.cluster)\", not \"\(cluster)\""
-            )
-        }
-        return inventory
+        return try StateCoding.inventory(from: bytes, cluster: cluster, path: paths.inventory)
     }
 
     public func saveInventory(_ inventory: Inventory) async throws {
