@@ -57,9 +57,12 @@ struct ChildProcessTests {
     /// clock, so a loaded machine cannot fail them.
     func pidFile() -> String { FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).pid").path }
 
-    func readPID(_ path: String) throws -> pid_t {
-        let text = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        return try #require(pid_t(text))
+    func readPID(_ path: String) throws -> pid_t { try #require(writtenPID(path)) }
+
+    /// The pid once the child has written it (the file can exist, empty, before `echo` writes): for polling, which
+    /// must not record an issue while it waits.
+    func writtenPID(_ path: String) -> pid_t? {
+        (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     /// Whether `pid` still runs (a zombie counts as gone: swift-subprocess reaps its own child).
@@ -98,7 +101,7 @@ struct ChildProcessTests {
     @Test func cancellationStopsTheChild() async throws {
         let file = pidFile()
         let task = Task { try await shell("echo $$ > \(file); exec sleep 300").run() }
-        while (try? readPID(file)) == nil { try await Task.sleep(for: .milliseconds(20)) }
+        while writtenPID(file) == nil { try await Task.sleep(for: .milliseconds(20)) }
         task.cancel()
         await #expect(throws: ChildProcess.Failure.cancelled) { try await task.value }
         #expect(!alive(try readPID(file)))
