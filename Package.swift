@@ -280,7 +280,7 @@ let package = Package(
             path: "Tests/Adapters/EtcdStateStoreTests", swiftSettings: upcoming),
         .testTarget(name: "TimersTests", dependencies: ["Timers"], path: "Tests/Adapters/TimersTests", swiftSettings: upcoming),
         .testTarget(name: "ChildProcessesTests", dependencies: ["ChildProcesses"], path: "Tests/Adapters/ChildProcessesTests", swiftSettings: upcoming),
-        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "ProviderAPI"], path: "Tests/Adapters/CurlTransportTests", swiftSettings: upcoming),
+        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "ProviderAPI", "TestSupport"], path: "Tests/Adapters/CurlTransportTests", swiftSettings: upcoming),
         .testTarget(name: "CloudHTTPTests", dependencies: ["CloudHTTP", "ProviderAPI", "TestSupport"], path: "Tests/Adapters/CloudHTTPTests", swiftSettings: upcoming),
         .testTarget(
             name: "AzureAuthTests", dependencies: ["AzureAuth", "CloudHTTP", "ProviderAPI", "CurlTransport", "TestSupport"],
@@ -333,7 +333,7 @@ let package = Package(
         ),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"], path: "Tests/Core/KafkaProtocolTests", exclude: ["golden"], swiftSettings: upcoming),
         .testTarget(
-            name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "KafkaSimulator"], path: "Tests/Adapters/KafkaClientTests", swiftSettings: upcoming
+            name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "KafkaSimulator", "TestSupport"], path: "Tests/Adapters/KafkaClientTests", swiftSettings: upcoming
         ),
         .testTarget(
             name: "KafkaSimulatorTests",

@@ -4,6 +4,7 @@ import Foundation
 import ProviderAPI
 import Synchronization
 import Testing
+import TestSupport
 
 /// A credential with a fixed outcome that counts its calls.
 final class FixedCredential: AzureCredential {
@@ -67,9 +68,11 @@ struct AzureCredentialChainTests {
     }
 
     @Test func theDefaultOrderAndTheAggregatedErrorFromAnEmptyEnvironment() async throws {
+        let closed = try ClosedPort()
+        defer { closed.release() }
         let emptyPath = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: emptyPath) }
-        let env = ["PATH": emptyPath.path, "AZURE_IMDS_ENDPOINT": try closedPortURL(), "AZURE_CLIENT_SECRET": "SECRET"]
+        let env = ["PATH": emptyPath.path, "AZURE_IMDS_ENDPOINT": closed.url, "AZURE_CLIENT_SECRET": "SECRET"]
         let chain = AzureCredentialChain.fromEnvironment(
             env, endpoints: try AzureEndpoints.fromEnvironment(env), transport: CurlTransport(),
             imdsTransport: CurlTransport(configuration: .init(connectTimeout: 2))

@@ -155,8 +155,10 @@ struct EntraCredentialTests {
     }
 
     @Test func unreachableAuthorityIsAFailureNamingTheURLOnly() async throws {
+        let closed = try ClosedPort()
+        defer { closed.release() }
         let credential = ClientSecretCredential(
-            tenantID: "tenant-1", clientID: "c", clientSecret: "SECRET", authorityHost: try closedPortURL(), transport: CurlTransport()
+            tenantID: "tenant-1", clientID: "c", clientSecret: "SECRET", authorityHost: closed.url, transport: CurlTransport()
         )
         let error = await caught { try await credential.token(for: "scope") }
         let credentialError = try #require(error as? AzureCredentialError)

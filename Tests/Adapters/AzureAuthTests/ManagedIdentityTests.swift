@@ -90,9 +90,11 @@ struct ManagedIdentityTests {
     }
 
     @Test func offAzureIsUnavailableAfterOneAttempt() async throws {
+        let closed = try ClosedPort()
+        defer { closed.release() }
         let sink = CollectingLogSink()
         let credential = ManagedIdentityCredential(
-            endpoint: try closedPortURL(), transport: CurlTransport(configuration: .init(connectTimeout: 2)), logSink: sink, sleep: { _ in }
+            endpoint: closed.url, transport: CurlTransport(configuration: .init(connectTimeout: 2)), logSink: sink, sleep: { _ in }
         )
         let error = await caught { try await credential.token(for: "https://management.azure.com/.default") }
         let credentialError = try #require(error as? AzureCredentialError)

@@ -4,6 +4,7 @@ import Foundation
 import ProviderAPI
 import Synchronization
 import Testing
+import TestSupport
 
 /// ``RetryingTransport`` over the real ``CurlTransport`` against the scripted loopback server.
 /// (These live here because this test target is the one depending on both CloudHTTP and CurlTransport.)
@@ -62,12 +63,14 @@ struct RetryingCurlEndToEndTests {
     }
 
     @Test func connectionRefusedIsRetriedThenRethrownWithoutSecrets() async throws {
+        let closed = try ClosedPort()
+        defer { closed.release() }
         let sink = CollectingLogSink()
         let transport = RetryingTransport(
             wrapping: CurlTransport(), policy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1)), logSink: sink
         )
         let request = HTTPRequest(
-            method: "GET", url: "\(try closedPortURL())/x?sig=SECRET", headers: [("Authorization", "Bearer SECRET")]
+            method: "GET", url: "\(closed.url)/x?sig=SECRET", headers: [("Authorization", "Bearer SECRET")]
         )
         let error = await caught { try await transport.send(request) }
         guard case .connectFailed? = error as? HTTPTransportError else {

@@ -117,22 +117,6 @@ func temporaryDirectory() throws -> URL {
     return url
 }
 
-/// A loopback URL on which nothing listens (the port was bound, then released).
-func closedPortURL() throws -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw SetupFailure(description: "socket() failed") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard bound else { throw SetupFailure(description: "bind() failed") }
-    return "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))"
-}
-
 /// Runs `operation`, which must fail with an ``AzureCredentialError``-like error, and returns it.
 func caught<T>(_ operation: () async throws -> T) async -> (any Error)? {
     do {

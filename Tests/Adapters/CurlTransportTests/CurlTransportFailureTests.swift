@@ -2,6 +2,7 @@ import CurlTransport
 import Foundation
 import ProviderAPI
 import Testing
+import TestSupport
 
 @Suite("CurlTransport: failures, cancellation and TLS", .timeLimit(.minutes(1)))
 struct CurlTransportFailureTests {
@@ -57,8 +58,9 @@ struct CurlTransportFailureTests {
     }
 
     @Test func closedPortIsConnectFailedWithoutLeakingSecrets() async throws {
-        let (socket, port) = try boundButNotListeningSocket()
-        defer { close(socket) }
+        let closed = try ClosedPort()
+        defer { closed.release() }
+        let port = closed.port
         let error = await transportError {
             try await CurlTransport().send(
                 HTTPRequest(
@@ -134,29 +136,4 @@ struct CurlTransportFailureTests {
             #expect(error?.kind == .other)
         }
     }
-}
-
-/// A loopback TCP port that is reserved (bound) but not listening, so connecting is refused.
-private func boundButNotListeningSocket() throws -> (Int32, Int) {
-    #if canImport(Glibc)
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #else
-    let fd = socket(AF_INET, SOCK_STREAM, 0)
-    #endif
-    guard fd >= 0 else { throw TestSetupFailure(description: "socket() failed: \(errno)") }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-            bind(fd, socketAddress, length) == 0 && getsockname(fd, socketAddress, &length) == 0
-        }
-    }
-    guard bound else {
-        close(fd)
-        throw TestSetupFailure(description: "bind() failed: \(errno)")
-    }
-    return (fd, Int(UInt16(bigEndian: address.sin_port)))
 }

@@ -2,20 +2,14 @@ import Glibc
 import KafkaClient
 import KafkaProtocol
 import Testing
+import TestSupport
 
 @Suite("Connection failures")
 struct KafkaClientFailureTests {
-    /// A loopback port nobody listens on: bound, then closed.
-    static func closedPort() throws -> Int {
-        let broker = try FakeBroker { _ in .close }
-        let port = broker.port
-        broker.stop()
-        return port
-    }
-
     @Test func refusedConnectionFailsQuickly() async throws {
-        let port = try Self.closedPort()
-        try await Task.sleep(for: .milliseconds(50))
+        let closed = try ClosedPort()
+        defer { closed.release() }
+        let port = closed.port
         let client = KafkaClient(host: "127.0.0.1", port: port, options: fastOptions)
         // The kind is what matters: a refused connect is `connectFailed`, never a `timeout`.
         let error = await clientError { () async throws(KafkaClientError) in try await client.apiVersions() }

@@ -1,6 +1,7 @@
 import KafkaClient
 import KafkaProtocol
 import Testing
+import TestSupport
 
 /// What a person reads when a broker cannot be talked to: that it is refused, timed out, or closed the connection,
 /// where (the address dialled) and which request was in flight. A listener that accepts and closes every
@@ -26,14 +27,18 @@ struct UnreachableBrokerMessageTests {
     }
 
     @Test func aRefusedConnectionSaysRefusedAndWhere() async throws {
-        let port = try KafkaClientFailureTests.closedPort()
+        let closed = try ClosedPort()
+        defer { closed.release() }
+        let port = closed.port
         let client = KafkaClient(host: "127.0.0.1", port: port, options: fastOptions)
         let text = try #require(await clientError { () async throws(KafkaClientError) in try await client.apiVersions() }).description
         #expect(text == "cannot connect to Kafka at 127.0.0.1:\(port): connection refused (nothing listens there)", "\(text)")
     }
 
     @Test func theAddressADialerMappedToIsNamed() async throws {
-        let port = try KafkaClientFailureTests.closedPort()
+        let closed = try ClosedPort()
+        defer { closed.release() }
+        let port = closed.port
         let dialer = StaticDialer(["10.1.2.3:9092": "127.0.0.1:\(port)"])
         let client = KafkaClient(host: "10.1.2.3", port: 9092, dialer: dialer, options: fastOptions)
         let text = try #require(await clientError { () async throws(KafkaClientError) in try await client.apiVersions() }).description
