@@ -337,7 +337,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KafkaSimulatorTests",
-            dependencies: ["KafkaSimulator", "TestSupport", "KafkaRolling", "KafkaBrokers", "Planning", "ProviderAPI", "ReconcileModel", "RollingRestart"],
+            dependencies: ["KafkaSimulator", "TestSupport", "KafkaRolling", "KafkaBrokers", "Planning", "ProviderAPI", "ReconcileModel", "RollingRestart", "ServerProperties"],
             path: "Tests/Sandbox/KafkaSimulatorTests", swiftSettings: upcoming
         ),
         .testTarget(

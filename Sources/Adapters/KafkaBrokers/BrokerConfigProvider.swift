@@ -119,6 +119,15 @@ public final class BrokerConfigProvider: ResourceProvider, BrokerRoller {
         return await roller.predictedOrder(restarts)
     }
 
+    public func notRunning(_ files: [ResourceAddress: Value]) async -> Set<ResourceAddress> {
+        var out: Set<ResourceAddress> = []
+        for (cluster, brokers) in Dictionary(grouping: files.keys, by: \.cluster) {
+            guard let roller = rollers[cluster] else { continue }
+            out.formUnion(await roller.notRunning(files.filter { brokers.contains($0.key) }))
+        }
+        return out
+    }
+
     public func roll(_ restarts: [Change], events: @escaping @Sendable (RollEvent) async throws -> Void) async -> RollResult {
         let clusters = Set(restarts.map(\.address.cluster))
         guard clusters.count == 1, let cluster = clusters.first, let roller = rollers[cluster] else {

@@ -139,16 +139,54 @@ public struct ClusterRoller: BrokerRoller {
     /// Whether broker `id` already runs `config`: every written key's live value (DescribeConfigs on the
     /// broker itself, which also proves its identity) equals the config semantically. Unknown means no.
     func runsConfig(_ id: Int, _ config: Value?) async -> Bool {
-        guard let wanted = config?.objectValue, !wanted.isEmpty, let broker = cluster.broker(id) else { return false }
+        guard let wanted = config?.objectValue, !wanted.isEmpty, let live = await liveConfig(id, keys: wanted.keys.sorted()) else { return false }
+        for (key, value) in wanted {
+            guard let want = value.stringValue else { continue }
+            guard let have = live[key]?.value, BrokerConfigSemantics.equivalent(key: key, want, have) else { return false }
+        }
+        return true
+    }
+
+    /// The brokers of `files` (each broker's managed keys as its `server.properties` has them now) that run
+    /// something else: a restart is pending even when no journal says so (a roll killed on another machine).
+    public func notRunning(_ files: [ResourceAddress: Value]) async -> Set<ResourceAddress> {
+        await withTaskGroup(of: ResourceAddress?.self) { group in
+            for (address, file) in files {
+                guard let id = Int(address.name), let keys = file.objectValue else { continue }
+                group.addTask { await self.fileDiffersFromLive(id, keys) == true ? address : nil }
+            }
+            var out: Set<ResourceAddress> = []
+            for await address in group { if let address { out.insert(address) } }
+            return out
+        }
+    }
+
+    /// Whether broker `id` runs a value its file does not say, by DescribeConfigs on the broker itself: nil when
+    /// it does not answer. Only definite differences count, so nothing is restarted in a loop: a key the broker
+    /// does not report or hides (sensitive) is unknown, and one it has as a dynamic override is not governed by
+    /// the file. A key the file no longer sets differs when the broker still runs it from `server.properties`.
+    func fileDiffersFromLive(_ id: Int, _ file: [String: Value]) async -> Bool? {
+        guard !file.isEmpty, let live = await liveConfig(id, keys: file.keys.sorted()) else { return nil }
+        let dynamic: Set<ConfigSource> = [.dynamicBroker, .dynamicDefaultBroker, .dynamicBrokerLogger]
+        for (key, value) in file {
+            guard let config = live[key], !dynamic.contains(config.configSource) else { continue }
+            switch (value.stringValue, config.value) {
+            case (let want?, let have?): if !BrokerConfigSemantics.equivalent(key: key, want, have) { return true }
+            case (nil, _?): if config.configSource == .staticBroker { return true }
+            default: continue
+            }
+        }
+        return false
+    }
+
+    /// Broker `id`'s live configs for `keys` (DescribeConfigs on INTERNAL, on the broker itself), by name; nil
+    /// when it does not answer.
+    private func liveConfig(_ id: Int, keys: [String]) async -> [String: DescribeConfigsResponse.Config]? {
+        guard let broker = cluster.broker(id) else { return nil }
         let client = KafkaClient(host: broker.internalHost, port: broker.internalPort, dialer: dialer,
                                  options: .init(connectTimeout: .seconds(2), requestTimeout: .seconds(5)))
         defer { Task { await client.close() } }
-        guard let result = try? await client.describeConfigs(broker: id, keys: wanted.keys.sorted()) else { return false }
-        let live = Dictionary(result.configs.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-        for (key, value) in wanted {
-            guard let want = value.stringValue else { continue }
-            guard let have = live[key] ?? nil, BrokerConfigSemantics.equivalent(key: key, want, have) else { return false }
-        }
-        return true
+        guard let result = try? await client.describeConfigs(broker: id, keys: keys) else { return nil }
+        return Dictionary(result.configs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
 }

@@ -132,13 +132,19 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
         var started = clock.now
         let outcome = await Observation(providers: providers, concurrency: observeConcurrency)
             .observe(desired: scopedDesired, inventories: scopedInventories)
-        result.timings.observe += started.duration(to: clock.now)
         result.providerFailures = outcome.failures.map(\.description)
+
+        var pending = PendingRestarts.from(journals: journals).filter { scope.contains($0.key) }
+        for address in await Self.restartsPendingOnBrokers(scopedDesired, observed: outcome.observed, providers: providers)
+        where pending[address] == nil {
+            pending[address] = .some(nil)
+        }
+        result.timings.observe += started.duration(to: clock.now)
 
         started = clock.now
         var input = PlanInput(
             desired: scopedDesired, observed: outcome.observed, inventories: scopedInventories,
-            pendingRestarts: PendingRestarts.from(journals: journals).filter { scope.contains($0.key) }, targets: request.targets,
+            pendingRestarts: pending, targets: request.targets,
             allowDestroy: request.allowDestroy, deletionImpact: Declarations.deletionImpact,
             exposures: Declarations.exposures(request.manifests),
             kafkaVersions: Dictionary(
@@ -206,6 +212,25 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
         result.timings.apply = started.duration(to: clock.now)
         result.apply = report
         result.interruptedRoll = await interruption.reason
+    }
+
+    /// Declared brokers whose file already says what the manifests want but which run something else (asked of
+    /// the brokers themselves through their roller): their restart is pending whatever this machine's journal
+    /// holds. Brokers whose file is about to be written get a restart anyway and are not asked.
+    static func restartsPendingOnBrokers(
+        _ desired: [ResourceSpec], observed: [ResourceAddress: ObservedResource], providers: [any ResourceProvider]
+    ) async -> Set<ResourceAddress> {
+        var files: [ResourceAddress: Value] = [:]
+        for spec in desired where spec.address.type == BrokerConfigSemantics.resourceType {
+            guard let seen = observed[spec.address], seen.error == nil,
+                BrokerConfigSemantics.differences(desired: spec.properties, observed: seen.properties).isEmpty
+            else { continue }
+            files[spec.address] = seen.properties
+        }
+        guard !files.isEmpty,
+            let roller = providers.first(where: { $0.resourceTypes.contains(BrokerConfigSemantics.resourceType) })?.roller
+        else { return [] }
+        return await roller.notRunning(files)
     }
 
     /// Each cluster's `spec.reconcile` as the planner's gate.

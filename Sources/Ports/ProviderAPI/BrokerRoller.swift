@@ -50,6 +50,12 @@ public protocol BrokerRoller: Sendable {
     /// The partition replicas node `nodeID` hosts (`topic-partition`, marked when it leads), read from the
     /// cluster itself; empty when it hosts none. Reads only. Throws when the cluster cannot tell.
     func replicasHosted(by nodeID: Int) async throws -> [String]
+
+    /// The brokers of `files` (broker address -> its managed keys as its `server.properties` has them now)
+    /// that do not run their file: a restart is pending. Asked of the brokers themselves, so a dry-run on any
+    /// machine sees it; a broker that cannot be asked, or a difference the file does not govern, is not
+    /// reported. Reads only.
+    func notRunning(_ files: [ResourceAddress: Value]) async -> Set<ResourceAddress>
 }
 
 extension BrokerRoller {
@@ -57,6 +63,9 @@ extension BrokerRoller {
     public func replicasHosted(by nodeID: Int) async throws -> [String] {
         throw ProviderError(.terminal, "this roller cannot read partition placement")
     }
+
+    /// By default, none is known.
+    public func notRunning(_ files: [ResourceAddress: Value]) async -> Set<ResourceAddress> { [] }
 
     /// By default, the order given.
     public func predictedOrder(_ restarts: [Change]) async -> (order: [ResourceAddress], why: String?) {

@@ -56,6 +56,7 @@ import Testing
         #expect(result["frontendIP"] == "10.0.0.7")
         #expect(result["notFoundCode"] == "ResourceNotFound")
         #expect(result["referenceErrorCode"] == "InvalidResourceReference")
+        #expect(result["tagFiltered"] == 1)
 
         // Everything the scenario created is gone, and nothing is left running.
         #expect(fixture.emulator.resourceIDs == [])

@@ -100,7 +100,7 @@ struct BrokerRemovalTests {
 }
 
 /// A remote host that is never reached: node 4's file is not read once it left the manifests.
-private struct UnreachableHost: RemoteHost {
+struct UnreachableHost: RemoteHost {
     func run(_ argv: [String], on target: SSHTarget, timeout: Duration) async throws -> CommandResult {
         Issue.record("unexpected SSH command \(argv)")
         return CommandResult(exitCode: 255)

@@ -1,3 +1,4 @@
+import Foundation
 /// Resource groups (`/subscriptions/{s}/resourcegroups/{rg}`, api 2025-04-01) and the generic `…/resources` lists.
 ///
 /// PUT is synchronous (201 created / 200 updated) and ignores `properties` (read-only inside) unless it is not
@@ -76,16 +77,63 @@ extension Transaction {
     }
 
     /// `GET /subscriptions/{s}[/resourcegroups/{rg}]/resources`: every top-level resource as a GenericResource.
+    ///
+    /// `$filter` takes the forms the reconciler sends: `tagName eq 'N'`, `tagName eq 'N' and tagValue eq 'V'`
+    /// (tag names case-insensitive, values exact; as ARM documents, the items then carry no `tags`) and
+    /// `resourceType eq 'Microsoft.X/y'`. Any other filter is a 400 rather than a silently unfiltered list.
     func genericResources(subscription: String, group: String?) throws(ArmError) -> HTTPResponse {
         if let group { _ = try requireGroup(subscription, group) }
+        let filter = try ListFilter.parse(request.query["$filter"], allowing: [.tag, .resourceType])
         let items = world.resources.values.filter {
             !$0.id.isResourceGroup && $0.id.subscription.sameID(subscription)
-                && (group == nil || $0.id.resourceGroup.sameID(group))
+                && (group == nil || $0.id.resourceGroup.sameID(group)) && filter.admits($0.body, type: $0.id.typeString)
         }.sorted { $0.sequence < $1.sequence }.map { stored -> JSON in
             var item: JSON = ["id": .string(stored.id.canonical), "name": .string(stored.id.name ?? ""), "type": .string(stored.id.typeString)]
             for key in ["location", "tags", "sku", "zones", "kind", "managedBy"] where stored.body[key] != nil { item[key] = stored.body[key] }
+            if filter.tagName != nil { item["tags"] = nil }
             return item
         }
         return page(items)
+    }
+}
+
+/// The `$filter` subset of ARM's resource and resource-group lists the emulator answers.
+struct ListFilter {
+    enum Form { case tag, resourceType }
+    var tagName: String?
+    var tagValue: String?
+    var resourceType: String?
+
+    static func parse(_ text: String?, allowing forms: Set<Form>) throws(ArmError) -> ListFilter {
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return ListFilter() }
+        var filter = ListFilter()
+        for clause in text.components(separatedBy: " and ") {
+            let parts = clause.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 2).map(String.init)
+            guard parts.count == 3, parts[1] == "eq", parts[2].count >= 2, parts[2].hasPrefix("'"), parts[2].hasSuffix("'") else {
+                throw unsupported(text)
+            }
+            let value = String(parts[2].dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
+            switch parts[0] {
+            case "tagName" where forms.contains(.tag) && filter.tagName == nil: filter.tagName = value
+            case "tagValue" where forms.contains(.tag) && filter.tagValue == nil: filter.tagValue = value
+            case "resourceType" where forms.contains(.resourceType) && filter.resourceType == nil: filter.resourceType = value
+            default: throw unsupported(text)
+            }
+        }
+        if filter.tagValue != nil && filter.tagName == nil { throw unsupported(text) }
+        if filter.tagName != nil && filter.resourceType != nil { throw unsupported(text) }
+        return filter
+    }
+
+    static func unsupported(_ text: String) -> ArmError {
+        .badRequest("InvalidFilterInQueryString", "Invalid $filter '\(text)' specified in the query string.")
+    }
+
+    func admits(_ body: JSON, type: String? = nil) -> Bool {
+        if let resourceType, let type, resourceType.lowercased() != type.lowercased() { return false }
+        guard let tagName else { return true }
+        guard let tag = body["tags"]?.objectValue?.first(where: { $0.key.lowercased() == tagName.lowercased() }) else { return false }
+        guard let tagValue else { return true }
+        return tag.value.stringValue == tagValue
     }
 }

@@ -66,8 +66,9 @@ struct Transaction {
         switch route {
         case .resourceGroups(let subscription):
             try allow(["GET"])
+            let filter = try ListFilter.parse(request.query["$filter"], allowing: [.tag])
             return page(
-                world.resources.values.filter { $0.id.isResourceGroup && $0.id.subscription.sameID(subscription) }
+                world.resources.values.filter { $0.id.isResourceGroup && $0.id.subscription.sameID(subscription) && filter.admits($0.body) }
                     .sorted { $0.sequence < $1.sequence }.map(render))
         case .resourceGroup(let id):
             return try resourceGroup(id)

@@ -337,6 +337,24 @@ expect(lb.frontend_ip_configurations[0].private_ip_address == frontend_ip, "fron
 tagged = network.load_balancers.update_tags(RG, "kafka-lb", nm.TagsObject(tags={"owner": "seed", "env": "test"}))
 expect(tagged.tags == {"owner": "seed", "env": "test"}, "update_tags")
 
+step("lists filtered by tag (what discovery of owned resources sends)")
+by_tag = list(resources.resources.list(filter="tagName eq 'env' and tagValue eq 'test'"))
+expect([r.name for r in by_tag] == ["kafka-lb"], f"tag-filtered list {[r.name for r in by_tag]}")
+expect(by_tag[0].type == "Microsoft.Network/loadBalancers" and by_tag[0].id.endswith("/loadBalancers/kafka-lb"), "item id and type")
+expect(not by_tag[0].tags, "ARM leaves tags out of a tag-filtered list")
+expect(list(resources.resources.list(filter="tagName eq 'env' and tagValue eq 'prod'")) == [], "other value: none")
+expect([r.name for r in resources.resources.list_by_resource_group(RG, filter="tagName eq 'OWNER'")] == ["kafka-lb"],
+       "tag names compare case-insensitively")
+resources.resource_groups.update(RG, {"tags": {"managed-by": "seed-scenario"}})
+groups = list(resources.resource_groups.list(filter="tagName eq 'managed-by' and tagValue eq 'seed-scenario'"))
+expect([g.name for g in groups] == [RG], f"tag-filtered groups {[g.name for g in groups]}")
+try:
+    list(resources.resources.list(filter="startswith(name, 'kafka')"))
+    raise AssertionError("expected a 400 for an unsupported filter")
+except HttpResponseError as error:
+    expect(error.status_code == 400 and error.error.code == "InvalidFilterInQueryString", f"filter error {error.error.code}")
+result["tagFiltered"] = len(by_tag)
+
 step("errors")
 try:
     network.load_balancers.get(RG, "no-such-lb")
