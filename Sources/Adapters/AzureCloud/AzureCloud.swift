@@ -1,3 +1,4 @@
+import Foundation
 import AzureAuth
 import AzureProvider
 import CloudHTTP
@@ -42,9 +43,13 @@ public enum AzureCloud {
         let imds = CurlTransport(configuration: .init(connectTimeout: 2, maxConnections: 2))
         let chain = AzureCredentialChain.fromEnvironment(
             environment, endpoints: endpoints, transport: tokenTransport, imdsTransport: imds, logSink: log)
-        let configuration = AzureResourceProvider.Configuration(
+        var configuration = AzureResourceProvider.Configuration(
             baseURL: endpoints.resourceManager, scope: endpoints.tokenScope, maxConcurrentRequests: armConcurrency,
             defaultPollInterval: .seconds(Int64(environment["RECONCILE_AZURE_POLL_SECONDS"].flatMap(Int64.init) ?? 10)))
+        // Also searched for resources tagged as the reconciler's (an exposure removed with the last mention of its
+        // subscription in the manifests).
+        configuration.discoverySubscriptions = (environment["AZURE_SUBSCRIPTION_ID"] ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return AzureResourceProvider(transport: arm, credentials: TokenCache(wrapping: chain), configuration: configuration)
     }
 }

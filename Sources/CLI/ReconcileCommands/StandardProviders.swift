@@ -31,7 +31,7 @@ public enum StandardProviders {
             ProviderFamily("kafka", lifetime: .manifests) { manifests in
                 brokerProvider(for: manifests, remote: remote, dialer: dialer, now: now)
             },
-            ProviderFamily("azure", lifetime: .reconciler) { _ in
+            ProviderFamily("azure", lifetime: .reconciler, alwaysNeeded: !(environment["AZURE_SUBSCRIPTION_ID"] ?? "").isEmpty) { _ in
                 AzureCloud.provider(environment: environment, log: cloudLog("azure", httpLog))
             },
             ProviderFamily("gcp", lifetime: .reconciler) { _ in GcpCloud.provider(environment: environment, log: cloudLog("gcp", httpLog)) },

@@ -11,7 +11,9 @@ struct AzureGraph {
     private var ids: AzureIDs { AzureIDs(subscription: exposure.subscriptionID.value, group: exposure.resourceGroup.value) }
     private var clusterName: String { cluster.name.value }
     private var location: Value { .string(exposure.location.value) }
-    private var tags: Value { Ownership.azureTags(cluster: clusterName, exposure: exposure.common.name.value) }
+    private var tags: Value {
+        Ownership.azureTags(cluster: clusterName, exposure: exposure.common.name.value, deletionPolicy: exposure.common.effectiveDeletionPolicy)
+    }
     private var source: SourceLocation { exposure.common.source }
     private var net: AzureExposureManifest.Network { exposure.network }
     private var subnetID: String { ids.subnet(net.virtualNetworkName.value, net.subnetName.value) }
@@ -26,9 +28,16 @@ struct AzureGraph {
         replaceOn: Set<String> = ["location"], consumerPorts: ConsumerPorts? = nil, protectedCollections: [[String]] = [],
         consumerService: String? = nil
     ) -> ResourceSpec {
-        ResourceSpec(
+        let adopt = adopted.contains("\(type)/\(name)")
+        var properties = properties
+        if adopt, case .object(var members) = properties, case .object(var tags)? = members["tags"] {
+            tags[Ownership.originKey] = .string(Ownership.adoptedOrigin)
+            members["tags"] = .object(tags)
+            properties = .object(members)
+        }
+        return ResourceSpec(
             address: address(type, name), cloudID: id, properties: properties, replaceOn: replaceOn,
-            disruption: disruption, adopt: adopted.contains("\(type)/\(name)"), source: source, consumerPorts: consumerPorts,
+            disruption: disruption, adopt: adopt, source: source, consumerPorts: consumerPorts,
             declaration: Declarations.of(exposure.common, field: Declarations.azureField[type] ?? "spec"),
             protectedCollections: protectedCollections, consumerService: consumerService)
     }

@@ -25,6 +25,9 @@ public enum Declarations {
         GcpTypes.backendService: "spec.loadBalancer.backendService",
     ]
 
+    /// The manifest field that makes a resource of `type` exist (`spec` when no narrower field does).
+    public static func field(ofType type: String) -> String { azureField[type] ?? gcpField[type] ?? "spec" }
+
     /// What deleting (or replacing) a resource of each type does; types not listed follow their change
     /// disruption. Protected (`Disruption.isProtected`): VMs and instances with their disks, resource groups
     /// (data loss); NICs, load balancers, Private Link Services, forwarding rules and service attachments

@@ -8,8 +8,19 @@ public enum Ownership {
     public static let clusterKey = "reconcile-kafka-cluster"
     public static let exposureKey = "reconcile-kafka-exposure"
 
-    public static func azureTags(cluster: String, exposure: String) -> Value {
-        [managedByKey: .string(managedByValue), clusterKey: .string(cluster), exposureKey: .string(exposure)]
+    /// The exposure's `deletionPolicy` when the resource was last applied: what a dry-run that finds the resource
+    /// in the cloud (without the inventory) goes by once the exposure has left the manifests.
+    public static let deletionPolicyKey = "reconcile-kafka-deletion-policy"
+    /// `adopted` on a resource the manifests adopted (absent on the ones the reconciler created): found in the
+    /// cloud, such a resource is only ever forgotten, never deleted.
+    public static let originKey = "reconcile-kafka-origin"
+    public static let adoptedOrigin = "adopted"
+
+    public static func azureTags(cluster: String, exposure: String, deletionPolicy: DeletionPolicy) -> Value {
+        [
+            managedByKey: .string(managedByValue), clusterKey: .string(cluster), exposureKey: .string(exposure),
+            deletionPolicyKey: .string(deletionPolicy.rawValue),
+        ]
     }
 
     /// GCP labels (lowercase, at most 63 characters) for resources that support them.

@@ -31,7 +31,7 @@ public final class ProviderRegistry: ProviderSource {
     }
 
     public func providers(for manifests: ManifestSet, needing needed: Set<String>, inventories: [Inventory]) -> [any ResourceProvider] {
-        families.keys.sorted().filter { needed.contains($0) }.map { name in
+        families.keys.sorted().filter { needed.contains($0) || families[$0]!.alwaysNeeded }.map { name in
             let family = families[name]!
             switch family.lifetime {
             case .manifests:
@@ -59,11 +59,17 @@ public struct ProviderFamily: Sendable {
 
     public var name: String
     public var lifetime: Lifetime
+    /// Built for every pass, needed or not: the operator named where to look (`AZURE_SUBSCRIPTION_ID`), so its
+    /// resources are discovered even once the manifests and the local inventory no longer mention the family.
+    public var alwaysNeeded: Bool
     public var make: @Sendable (ManifestSet) -> any ResourceProvider
 
-    public init(_ name: String, lifetime: Lifetime, make: @escaping @Sendable (ManifestSet) -> any ResourceProvider) {
+    public init(
+        _ name: String, lifetime: Lifetime, alwaysNeeded: Bool = false, make: @escaping @Sendable (ManifestSet) -> any ResourceProvider
+    ) {
         self.name = name
         self.lifetime = lifetime
+        self.alwaysNeeded = alwaysNeeded
         self.make = make
     }
 }

@@ -112,14 +112,18 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
             result.stop = .state("cannot read state: \(error)")
             return
         }
+        let inventoryList = clusters.compactMap { inventories[$0] }
+        let families = Set(desired.resources.map(\.address.provider) + inventoryList.flatMap { $0.entries.keys.map(\.provider) })
+        let providers = self.providers.providers(for: request.manifests, needing: families, inventories: inventoryList)
+        var started = clock.now
+        let discovery = await Self.discover(providers, clusters: Set(clusters), desired: desired.resources, inventories: inventories)
+        inventories = InventoryDiscovery.merge(discovery.found, into: inventories, desired: desired.resources).inventories
+        result.timings.observe += started.duration(to: clock.now)
         let unmatched = TargetScope.unmatched(request.targets, desired: desired.resources, inventories: inventories)
         guard unmatched.isEmpty else {
             result.stop = .unmatchedTargets(unmatched)
             return
         }
-        let inventoryList = clusters.compactMap { inventories[$0] }
-        let families = Set(desired.resources.map(\.address.provider) + inventoryList.flatMap { $0.entries.keys.map(\.provider) })
-        let providers = self.providers.providers(for: request.manifests, needing: families, inventories: inventoryList)
         var warnings: [String] = []
         if let stored = try? await store.clusters() {
             for orphan in stored where !clusters.contains(orphan) {
@@ -129,10 +133,10 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
 
         let scopedDesired = scope.desired
         let scopedInventories = inventories.mapValues(scope.inventory)
-        var started = clock.now
+        started = clock.now
         let outcome = await Observation(providers: providers, concurrency: observeConcurrency)
             .observe(desired: scopedDesired, inventories: scopedInventories)
-        result.providerFailures = outcome.failures.map(\.description)
+        result.providerFailures = discovery.failures + outcome.failures.map(\.description)
 
         var pending = PendingRestarts.from(journals: journals).filter { scope.contains($0.key) }
         for address in await Self.restartsPendingOnBrokers(scopedDesired, observed: outcome.observed, providers: providers)
@@ -212,6 +216,38 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
         result.timings.apply = started.duration(to: clock.now)
         result.apply = report
         result.interruptedRoll = await interruption.reason
+    }
+
+    /// What every provider finds by the reconciler's ownership marks (concurrently), and a line for each that
+    /// could not look: the pass then plans from the inventory alone for that provider's resources.
+    static func discover(
+        _ providers: [any ResourceProvider], clusters: Set<String>, desired: [ResourceSpec], inventories: [String: Inventory]
+    ) async -> (found: [DiscoveredResource], failures: [String]) {
+        let entries = inventories.values.flatMap(\.entries.values)
+        return await withTaskGroup(of: Result<[DiscoveredResource], any Error>.self) { group in
+            for provider in providers {
+                let types = provider.resourceTypes
+                group.addTask {
+                    do {
+                        return .success(try await provider.discover(
+                            clusters: clusters, desired: desired.filter { types.contains($0.address.type) },
+                            inventory: entries.filter { types.contains($0.address.type) }))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            var found: [DiscoveredResource] = []
+            var failures: [String] = []
+            for await result in group {
+                switch result {
+                case .success(let resources): found += resources
+                case .failure(let error):
+                    failures.append("\(error); resources the inventory does not hold may be missing from this plan")
+                }
+            }
+            return (found.sorted { $0.address < $1.address }, failures.sorted())
+        }
     }
 
     /// Declared brokers whose file already says what the manifests want but which run something else (asked of

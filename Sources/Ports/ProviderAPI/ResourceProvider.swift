@@ -18,6 +18,13 @@ public protocol ResourceProvider: Sendable {
     /// Absent resources are simply left out of the result.
     func observe(desired: [ResourceSpec], inventory: [Inventory.Entry]) async throws -> [ObservedResource]
 
+    /// The resources of `clusters` that carry the reconciler's ownership marks, wherever this provider can look
+    /// (Azure: the subscriptions the manifests and the inventory name; GCP: their projects), except those whose
+    /// cloud id an inventory entry already holds. Resources whose marks say they were released (deletionPolicy
+    /// Orphan) are never returned. Reads only. Throws when the cloud cannot be listed; the pass then plans from
+    /// the inventory alone and says so.
+    func discover(clusters: Set<String>, desired: [ResourceSpec], inventory: [Inventory.Entry]) async throws -> [DiscoveredResource]
+
     /// Carries out one change of one of `resourceTypes`.
     func apply(_ change: Change) async throws -> ObservedResource?
 
@@ -27,6 +34,9 @@ public protocol ResourceProvider: Sendable {
 }
 
 extension ResourceProvider {
+    /// By default, a provider finds nothing beyond the inventory (broker files are found through the manifests).
+    public func discover(clusters: Set<String>, desired: [ResourceSpec], inventory: [Inventory.Entry]) async throws -> [DiscoveredResource] { [] }
+
     /// By default, a provider restarts nothing.
     public var roller: (any BrokerRoller)? { nil }
 }
@@ -55,4 +65,33 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     public var description: String { message }
+}
+
+/// A resource found in the cloud by the reconciler's ownership marks (tags, labels), with what the marks say:
+/// what lets a pass on a machine without the inventory (a CI runner) plan the same deletes and forgets.
+public struct DiscoveredResource: Sendable, Hashable {
+    public var address: ResourceAddress
+    public var cloudID: String
+    /// `.adopted` when the marks say the manifests adopted it (it is then only ever forgotten).
+    public var origin: Inventory.Entry.Origin
+    /// The exposure its marks name.
+    public var exposure: String
+    /// The exposure's deletion policy when it was last applied; nil when the marks do not say (a resource marked
+    /// before the policy was), which the engine treats as Orphan: never deleted on a guess.
+    public var deletionPolicy: DeletionPolicy?
+    /// Cloud ids it refers to (its container, subnet, security group, NICs, load balancer frontend): the engine
+    /// turns those of managed resources into the entry's dependencies, which order deletes.
+    public var references: [String]
+
+    public init(
+        address: ResourceAddress, cloudID: String, origin: Inventory.Entry.Origin, exposure: String, deletionPolicy: DeletionPolicy?,
+        references: [String] = []
+    ) {
+        self.address = address
+        self.cloudID = cloudID
+        self.origin = origin
+        self.exposure = exposure
+        self.deletionPolicy = deletionPolicy
+        self.references = references
+    }
 }

@@ -105,11 +105,11 @@ final class EmulatedAzure: Sendable {
     /// One reconcile pass over `manifests`, narrowed to `targets` (default: ``targets(for:)``).
     func pass(
         _ manifests: String = Repo.example("azure-private-link"), dryRun: Bool = false, detailedExitCode: Bool = false,
-        targets: [String]? = nil, allowDestroy: [String] = [], store: (any StateStore)? = nil
+        targets: [String]? = nil, allowDestroy: [String] = [], store: (any StateStore)? = nil, extraEnvironment: [String: String] = [:]
     ) async -> Outcome {
         let targets = if let targets { targets } else { await self.targets(for: manifests) }
         let console = CapturedConsole()
-        let environment = self.environment
+        let environment = self.environment.merging(extraEnvironment) { $1 }
         let sink = RecordingHTTPLog(records: self)
         let reconcile = ReconcilePass(
             providers: StandardProviders.registry(remote: InMemoryRemoteHost(), environment: environment, httpLog: sink),

@@ -62,6 +62,15 @@ public struct ARMClient: Sendable {
         return items
     }
 
+    /// Every element of a collection narrowed by an OData `$filter` (sent on the first page; `nextLink` carries
+    /// it on).
+    public func list(_ path: String, filter: String) async throws -> [Value] {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let encoded = filter.addingPercentEncoding(withAllowedCharacters: allowed) ?? filter
+        return try await list(try resolve(path) + "&%24filter=" + encoded)
+    }
+
     /// Creates or replaces the whole resource, waits for its operation, and returns it as it then stands.
     public func put(_ id: String, body: Value) async throws -> Value {
         let (initial, url) = try await mutate("PUT", id, body: body)

@@ -18,6 +18,10 @@ extension AzureResourceProvider {
         public var maxAnotherOperationRetries: Int
         /// Whole-request timeout handed to the transport, in seconds.
         public var requestTimeout: Double
+        /// Subscriptions searched for resources tagged as the reconciler's besides those the manifests and the
+        /// inventory name (`AZURE_SUBSCRIPTION_ID`), so an exposure removed together with the last mention of its
+        /// subscription is still found.
+        public var discoverySubscriptions: [String] = []
 
         public static let publicCloudURL = "https://management.azure.com"
         public static let publicCloudScope = "https://management.azure.com/.default"
