@@ -3,7 +3,8 @@ import ProviderAPI
 import ReconcileModel
 
 /// The inventory as a cache of the cloud: resources the providers found by the reconciler's ownership marks that
-/// no inventory entry holds become entries, so a pass on a machine with an empty state (a CI runner) plans the
+/// no inventory entry holds and the manifests no longer declare become entries (a declared one is planned from the
+/// manifests and its own observation; an entry would only change why a missing one is created), so a pass on a machine with an empty state (a CI runner) plans the
 /// same deletes and forgets as one with the full state. Pure.
 ///
 /// A found resource's entry: its origin and its exposure's deletion policy from its marks (no policy mark means
@@ -25,7 +26,8 @@ enum InventoryDiscovery {
             return owners.filter { id == $0.id || id.hasPrefix($0.id + "/") }.max { $0.id.count < $1.id.count }?.address
         }
         var added: [ResourceAddress] = []
-        for resource in found.sorted(by: { $0.address < $1.address }) {
+        let declared = Set(desired.map(\.address))
+        for resource in found.sorted(by: { $0.address < $1.address }) where !declared.contains(resource.address) {
             let cluster = resource.address.cluster
             var inventory = out[cluster] ?? Inventory(cluster: cluster)
             guard inventory[resource.address] == nil else { continue }

@@ -115,15 +115,6 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
         let inventoryList = clusters.compactMap { inventories[$0] }
         let families = Set(desired.resources.map(\.address.provider) + inventoryList.flatMap { $0.entries.keys.map(\.provider) })
         let providers = self.providers.providers(for: request.manifests, needing: families, inventories: inventoryList)
-        var started = clock.now
-        let discovery = await Self.discover(providers, clusters: Set(clusters), desired: desired.resources, inventories: inventories)
-        inventories = InventoryDiscovery.merge(discovery.found, into: inventories, desired: desired.resources).inventories
-        result.timings.observe += started.duration(to: clock.now)
-        let unmatched = TargetScope.unmatched(request.targets, desired: desired.resources, inventories: inventories)
-        guard unmatched.isEmpty else {
-            result.stop = .unmatchedTargets(unmatched)
-            return
-        }
         var warnings: [String] = []
         if let stored = try? await store.clusters() {
             for orphan in stored where !clusters.contains(orphan) {
@@ -131,11 +122,37 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
             }
         }
 
+        // Discovery runs beside the observation of what the manifests and the inventory name; what it finds comes
+        // with its own observation, so a converged pass pays no extra round trip for it.
+        var started = clock.now
         let scopedDesired = scope.desired
+        let stored = inventories, allDesired = desired.resources
+        async let discovering = Self.discover(providers, clusters: Set(clusters), desired: allDesired, inventories: stored)
+        var outcome = await Observation(providers: providers, concurrency: observeConcurrency)
+            .observe(desired: scopedDesired, inventories: inventories.mapValues(scope.inventory))
+        let discovery = await discovering
+        let merged = InventoryDiscovery.merge(discovery.found, into: inventories, desired: desired.resources)
+        inventories = merged.inventories
+        let unmatched = TargetScope.unmatched(request.targets, desired: desired.resources, inventories: inventories)
+        guard unmatched.isEmpty else {
+            result.stop = .unmatchedTargets(unmatched)
+            return
+        }
         let scopedInventories = inventories.mapValues(scope.inventory)
-        started = clock.now
-        let outcome = await Observation(providers: providers, concurrency: observeConcurrency)
-            .observe(desired: scopedDesired, inventories: scopedInventories)
+        let added = Set(merged.added)
+        var unobserved: [String: Inventory] = [:]
+        for resource in discovery.found where added.contains(resource.address) && scope.contains(resource.address) {
+            if let seen = resource.observed {
+                outcome.observed[resource.address] = seen
+            } else if let entry = inventories[resource.address.cluster]?[resource.address] {
+                unobserved[resource.address.cluster, default: Inventory(cluster: resource.address.cluster)][resource.address] = entry
+            }
+        }
+        if !unobserved.isEmpty {
+            let more = await Observation(providers: providers, concurrency: observeConcurrency).observe(desired: [], inventories: unobserved)
+            outcome.observed.merge(more.observed) { first, _ in first }
+            outcome.failures += more.failures
+        }
         result.providerFailures = discovery.failures + outcome.failures.map(\.description)
 
         var pending = PendingRestarts.from(journals: journals).filter { scope.contains($0.key) }

@@ -72,6 +72,9 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
 public struct DiscoveredResource: Sendable, Hashable {
     public var address: ResourceAddress
     public var cloudID: String
+    /// What was observed of it when it was found (its GET), as `observe` reports an inventory entry: the pass
+    /// need not ask again. Nil when the provider leaves that to `observe`.
+    public var observed: ObservedResource?
     /// `.adopted` when the marks say the manifests adopted it (it is then only ever forgotten).
     public var origin: Inventory.Entry.Origin
     /// The exposure its marks name.
@@ -84,11 +87,12 @@ public struct DiscoveredResource: Sendable, Hashable {
     public var references: [String]
 
     public init(
-        address: ResourceAddress, cloudID: String, origin: Inventory.Entry.Origin, exposure: String, deletionPolicy: DeletionPolicy?,
-        references: [String] = []
+        address: ResourceAddress, cloudID: String, observed: ObservedResource? = nil, origin: Inventory.Entry.Origin, exposure: String,
+        deletionPolicy: DeletionPolicy?, references: [String] = []
     ) {
         self.address = address
         self.cloudID = cloudID
+        self.observed = observed
         self.origin = origin
         self.exposure = exposure
         self.deletionPolicy = deletionPolicy

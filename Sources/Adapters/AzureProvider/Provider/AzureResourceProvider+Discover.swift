@@ -21,10 +21,10 @@ extension AzureResourceProvider {
         "microsoft.network/privatelinkservices": .privateLinkService,
     ]
 
-    /// One tag-filtered list of each subscription's resources and one of its resource groups (`managed-by:
-    /// kafka-private-link-reconciler`, so a released resource, whose `managed-by` became `released-by`, is never
-    /// found), then a GET of each one the inventory does not hold, for its tags: ARM leaves tags out of a
-    /// tag-filtered list. Subscriptions: those of the manifests' and the inventory's ids, and
+    /// One tag-filtered list of each subscription's resources and one of its resource groups, all at once
+    /// (`managed-by: kafka-private-link-reconciler`, so a released resource, whose `managed-by` became
+    /// `released-by`, is never found), then a GET of each one the inventory does not hold, for its tags (ARM leaves
+    /// tags out of a tag-filtered list); that GET is also its observation. Subscriptions: those of the manifests' and the inventory's ids, and
     /// `configuration.discoverySubscriptions`.
     public func discover(clusters: Set<String>, desired: [ResourceSpec], inventory: [Inventory.Entry]) async throws -> [DiscoveredResource] {
         var subscriptions: [String: String] = [:]
@@ -40,12 +40,14 @@ extension AzureResourceProvider {
         guard (try? await client.bearerToken()) != nil else { return [] }
         let known = Set(inventory.compactMap { $0.cloudID?.lowercased() })
         let filter = "tagName eq '\(OwnershipTags.managedByKey)' and tagValue eq '\(OwnershipTags.managedByValue)'"
+        let paths = subscriptions.values.sorted().flatMap { ["/subscriptions/\($0)/resources", "/subscriptions/\($0)/resourcegroups"] }
         var found: [String] = []
         do {
-            for subscription in subscriptions.values.sorted() {
-                for collection in ["resources", "resourcegroups"] {
-                    found += try await client.list("/subscriptions/\(subscription)/\(collection)", filter: filter).compactMap { $0["id"]?.stringValue }
-                }
+            found = try await withThrowingTaskGroup(of: [String].self) { group in
+                for path in paths { group.addTask { try await self.client.list(path, filter: filter).compactMap { $0["id"]?.stringValue } } }
+                var ids: [String] = []
+                for try await listed in group { ids += listed }
+                return ids.sorted()
             }
         } catch let error as ARMError {
             throw ProviderError(error.kind, "cannot list the resources tagged as the reconciler's: \(error.message)")
@@ -99,8 +101,11 @@ extension AzureResourceProvider {
             references.append("/" + parts.prefix(4).joined(separator: "/"))
         }
         Self.collectReferences(body, key: nil, into: &references)
+        let address = ResourceAddress(cluster: cluster, type: kind.rawValue, name: name)
+        // Observed from the same body, as an inventory entry with nothing recorded of it would be.
+        let observed = await derive([ObserveItem(address: address, kind: kind, cloudID: canonical, shape: nil)], from: body).first
         return DiscoveredResource(
-            address: ResourceAddress(cluster: cluster, type: kind.rawValue, name: name), cloudID: canonical,
+            address: address, cloudID: canonical, observed: observed,
             origin: tag(DiscoveryTags.origin) == "adopted" ? .adopted : .created, exposure: tag(DiscoveryTags.exposure) ?? "",
             deletionPolicy: tag(DiscoveryTags.deletionPolicy).flatMap(DeletionPolicy.init(rawValue:)),
             references: references.filter { !$0.lowercased().hasPrefix(canonical.lowercased() + "/") && $0.lowercased() != canonical.lowercased() })

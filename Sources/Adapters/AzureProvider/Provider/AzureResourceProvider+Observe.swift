@@ -91,6 +91,11 @@ extension AzureResourceProvider {
             return items.map { .failed($0.address, "\(error)") }
         }
         guard let body else { return [] }
+        return await derive(items, from: body)
+    }
+
+    /// What each item observes of one GET body (a PLS's connections and a departing group's contents are listed).
+    func derive(_ items: [ObserveItem], from body: Value) async -> [ObservedResource] {
         var out: [ObservedResource] = []
         for item in items {
             // A declared resource of ours that an earlier operation left `Failed` is reported absent: the plan then
