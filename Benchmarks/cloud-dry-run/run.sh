@@ -81,6 +81,8 @@ measure() {
     done
 }
 
+# A loopback port nothing listens on (bound, then released).
+closed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 : >"$work/results"
 for n in "${counts[@]}"; do
     for lat in "$latency" 0; do
@@ -88,13 +90,17 @@ for n in "${counts[@]}"; do
         python3 "$here/scenario.py" "$cloud" "$dir/manifests" "$n" >"$dir/addresses"
         cluster=$(awk '/^metadata:/{m=1} m && /name:/{print $2; exit}' "$dir/manifests/cluster.yaml")
         i=0
+        resolve=()
         while read -r address; do
             i=$((i + 1)); home=$dir/hosts/$address; mkdir -p "$home/config"
+            # Asking a broker what it runs (the pending-restart check) is refused at once on loopback: there are
+            # no brokers here, and nothing may leave the machine.
+            resolve+=(--resolve "$address:9092=127.0.0.1:$closed")
             "$reconcile" render --manifests "$dir/manifests" --cluster "$cluster" --broker "$i" \
                 | sed -e 's/,EXTERNAL:[^,]*//' -e 's/,EXTERNAL:\/\/[^,]*//' >"$home/config/server.properties"
         done <"$dir/addresses"
         start_emulator "$dir" "$lat"
-        args=(--manifests "$dir/manifests" --state "$dir/state" --local-hosts "$dir/hosts")
+        args=(--manifests "$dir/manifests" --state "$dir/state" --local-hosts "$dir/hosts" "${resolve[@]}")
         if [ "$cloud" = azure ]; then
             export AZURE_RESOURCE_MANAGER_ENDPOINT=$base AZURE_AUTHORITY_HOST=$base RECONCILE_AZURE_POLL_SECONDS=0
             export AZURE_TENANT_ID=bench-tenant AZURE_CLIENT_ID=bench-client AZURE_CLIENT_SECRET=bench-secret
