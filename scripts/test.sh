@@ -17,7 +17,7 @@ for example in manifests/examples/*/; do "$bin" validate --manifests "$example";
 # of sshd handshakes and simulated clusters at once, and lease timings (keepalives every TTL/3) are not starved by
 # 800 tests on the cooperative pool.
 hosts='SSHTransportTests|BrokerEndToEndTests|RollEndToEndTests|AzureEndToEndTests|GcpEndToEndTests|KafkaSimulatorTests|ServeEndToEndTests'
-hosts+="|EtcdStateStoreTests|StateBackendTests|EtcdStatePassTests|ServiceLeadershipTests|HAEndToEndTests|TruthfulDryRunTests"
+hosts+="|EtcdStateStoreTests|StateBackendTests|EtcdStatePassTests|ServiceLeadershipTests|HAEndToEndTests|TruthfulDryRunTests|HAScaleTests"
 swift test --skip-build --parallel --skip "$hosts"
 # The README's first command must work too: the sandbox, on the debug build just made.
 SANDBOX_CONFIGURATION=debug scripts/sandbox.sh >sandbox.log 2>&1 || { tail -40 sandbox.log >&2; echo "test: the sandbox failed (log: sandbox.log)" >&2; exit 1; }

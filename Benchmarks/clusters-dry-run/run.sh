@@ -8,7 +8,7 @@
 #
 # Cluster i (kafka-cNN) is the Azure seed (Benchmarks/cloud-dry-run/scenario.py: the seed's manifests with a
 # relative configPath and `restart: {policy: manual}`) in its own resource group kafka-pls-rg-NN; the K clusters
-# share the seed's three broker hosts (their files are the same). Two states per size: fresh (nothing exists:
+# share the seed's three broker hosts, each with its own file (config/cNN/server.properties). Two states per size: fresh (nothing exists:
 # every GET is a 404, the plan creates everything; exit 2) and converged (after one apply; exit 0), each one
 # warm-up then RUNS timed runs. Requests are counted from the emulator's request log.
 set -euo pipefail
@@ -38,16 +38,20 @@ for k in 1 "$clusters"; do
     python3 Benchmarks/cloud-dry-run/scenario.py azure "$dir/seed" 3 >"$dir/addresses"
     for i in $(seq 1 "$k"); do
         n=$(printf 'c%02d' "$i")
-        sed -e "s/name: tidb-kafka/name: kafka-$n/" "$dir/seed/cluster.yaml" >"$dir/manifests/$n-cluster.yaml"
-        sed -e "s/cluster: tidb-kafka/cluster: kafka-$n/" -e "s/resourceGroup: kafka-pls-rg/resourceGroup: kafka-pls-rg-$n/" \
+        sed -e "s/name: tidb-kafka/name: kafka-$n/" -e "s|configPath: config/server.properties|configPath: config/$n/server.properties|" \
+            "$dir/seed/cluster.yaml" >"$dir/manifests/$n-cluster.yaml"
+        sed -e "s/cluster: tidb-kafka/cluster: kafka-$n/" -e "s/resourceGroup: kafka-pls-rg/resourceGroup: kafka-pls-rg-$n/" -e "s/tidb-eastus/tidb-eastus-$n/" \
             "$dir/seed/private-link.yaml" >"$dir/manifests/$n-private-link.yaml"
     done
     resolve=()
     i=0
     while read -r address; do
-        i=$((i + 1)); home=$dir/hosts/$address; mkdir -p "$home/config"
-        "$reconcile" render --manifests "$dir/manifests" --cluster kafka-c01 --broker "$i" \
-            | sed -e 's/,EXTERNAL:[^,]*//' -e 's/,EXTERNAL:\/\/[^,]*//' >"$home/config/server.properties"
+        i=$((i + 1))
+        for c in $(seq 1 "$k"); do
+            n=$(printf 'c%02d' "$c"); home=$dir/hosts/$address; mkdir -p "$home/config/$n"
+            "$reconcile" render --manifests "$dir/manifests" --cluster "kafka-$n" --broker "$i" \
+                | sed -e 's/,EXTERNAL:[^,]*//' -e 's/,EXTERNAL:\/\/[^,]*//' >"$home/config/$n/server.properties"
+        done
         resolve+=(--resolve "$address:9092=127.0.0.1:$closed")
     done <"$dir/addresses"
     "$bindir/arm-emulator" --listen 127.0.0.1:0 --port-file "$dir/port" --latency-ms "$latency" --retry-after 0 \

@@ -20,20 +20,17 @@ public enum AttributeDiff {
 
     /// Whether a key names a secret: matches /password|secret|token|jaas|private.?key/ case-insensitively.
     public static func isSensitive(key: String) -> Bool {
-        let lower = key.lowercased()
-        for word in ["password", "secret", "token", "jaas"] where lower.contains(word) { return true }
-        let chars = Array(lower)
-        let prefix = Array("private")
-        let suffix = Array("key")
-        guard chars.count >= prefix.count + suffix.count else { return false }
-        for start in 0...(chars.count - prefix.count) where Array(chars[start..<start + prefix.count]) == prefix {
-            let afterPrefix = start + prefix.count
-            for gap in 0...1 {
-                let keyStart = afterPrefix + gap
-                if keyStart + suffix.count <= chars.count, Array(chars[keyStart..<keyStart + suffix.count]) == suffix {
-                    return true
-                }
-            }
+        // On ASCII bytes: called for every key of every compared document, where `String.contains` and arrays of
+        // Characters were a tenth of a 20-cluster dry-run's CPU time (perf). Non-ASCII bytes never match a word.
+        let lower = key.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        func has(_ word: StaticString, at start: Int) -> Bool {
+            let count = word.utf8CodeUnitCount
+            guard start + count <= lower.count else { return false }
+            return word.withUTF8Buffer { bytes in (0..<count).allSatisfy { lower[start + $0] == bytes[$0] } }
+        }
+        for start in lower.indices {
+            if has("password", at: start) || has("secret", at: start) || has("token", at: start) || has("jaas", at: start) { return true }
+            if has("private", at: start) && (has("key", at: start + 7) || has("key", at: start + 8)) { return true }
         }
         return false
     }

@@ -39,10 +39,17 @@ public enum JSONText {
     /// The class `JSONSerialization` uses for `true` and `false` (an `NSNumber` subclass on every platform).
     private static let booleanClass = ObjectIdentifier(type(of: NSNumber(value: true)))
 
+    /// Containers are matched before `NSNumber`: on Linux `JSONSerialization` hands back Swift arrays and
+    /// dictionaries, and asking one whether it is an `NSNumber` bridges it to an `NSDictionary`/`NSArray` first,
+    /// which made this conversion most of a dry-run's CPU time (`Benchmarks/clusters-dry-run`, perf).
     private static func value(of object: Any) -> Value {
         switch object {
         case let string as String:
             return .string(string)
+        case let object as [String: Any]:
+            return .object(object.mapValues(value(of:)))
+        case let array as [Any]:
+            return .array(array.map(value(of:)))
         case let number as NSNumber:
             if ObjectIdentifier(type(of: number)) == booleanClass { return .bool(number.boolValue) }
             switch String(cString: number.objCType) {
@@ -56,10 +63,6 @@ public enum JSONText {
             default:
                 return .int(number.intValue)
             }
-        case let array as [Any]:
-            return .array(array.map(value(of:)))
-        case let object as [String: Any]:
-            return .object(object.mapValues(value(of:)))
         default:
             // NSNull, and anything else JSONSerialization might hand back (Decimal for huge numbers): null or text.
             if object is NSNull { return .null }
