@@ -72,6 +72,7 @@ start() {
         --listen 127.0.0.1:0 --interval 1h --source-poll 1h --log-level notice --local-hosts "$work/hosts" "${resolve[@]}" \
         >>"$work/$1.log" 2>&1 &
     pid[$1]=$!
+    disown "$!"   # no job-control notice when it is killed
     pids+=($!)
 }
 leads() { grep -q "leading kafka-c01" "$work/$1.log"; }

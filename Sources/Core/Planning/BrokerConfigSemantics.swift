@@ -61,7 +61,9 @@ public enum BrokerConfigSemantics {
 
     /// Whether Kafka reads the two values of `key` the same way (nil = absent).
     public static func equivalent(key: String, _ a: String?, _ b: String?) -> Bool {
-        canonical(key: key, value: a) == canonical(key: key, value: b)
+        // Equal text reads the same (the common case: a converged broker); only differing text is canonicalised.
+        if a == b { return true }
+        return canonical(key: key, value: a) == canonical(key: key, value: b)
     }
 
     /// The per-key differences between a desired broker config and the observed one. Only keys of `desired`

@@ -104,9 +104,16 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
         var inventories: [String: Inventory] = [:]
         var journals: [String: [JournalEntry]] = [:]
         do {
-            for cluster in clusters {
-                inventories[cluster] = try await store.inventory(cluster: cluster)
-                journals[cluster] = try await store.journal(cluster: cluster)
+            // Every cluster's state at once: decoding it is most of a many-cluster pass's own work.
+            let store = self.store
+            try await withThrowingTaskGroup(of: (String, Inventory, [JournalEntry]).self) { group in
+                for cluster in clusters {
+                    group.addTask { (cluster, try await store.inventory(cluster: cluster), try await store.journal(cluster: cluster)) }
+                }
+                for try await (cluster, inventory, journal) in group {
+                    inventories[cluster] = inventory
+                    journals[cluster] = journal
+                }
             }
         } catch {
             result.stop = .state("cannot read state: \(error)")

@@ -56,7 +56,7 @@ public actor ReconcileService<C: Clock> where C.Duration == Duration {
         sourcePoll: Duration = .seconds(60), observers: [any ServiceObserver] = [],
         logger: Logger = Logger(label: "reconcile.serve", factory: { _ in SwiftLogNoOpLogHandler() }),
         now: @escaping @Sendable () -> Date = Date.init, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        replica: String? = nil, campaignInterval: Duration = .seconds(2)
+        replica: String? = nil, campaignInterval: Duration = .seconds(1)
     ) {
         self.replica = reconciler.store.isShared ? replica : nil
         self.campaignInterval = campaignInterval
