@@ -47,9 +47,13 @@ public final class EtcdCluster: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("etcd-test-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let files = tls ? try makeCertificates(in: directory) : nil
+        // Every port is held (bound, not listening) until all are chosen, so no two members get the same one: a
+        // port picked, released and picked again made a member fail to start ("not ready after 30 s").
+        let reserved = try (0..<(2 * size)).map { _ in try ClosedPort() }
+        reserved.forEach { $0.release() }
         var members: [Member] = []
         for index in 0..<size {
-            let (client, peer) = (try freePort(), try freePort())
+            let (client, peer) = (reserved[2 * index].port, reserved[2 * index + 1].port)
             members.append(Member(
                 name: "m\(index)", clientURL: "\(tls ? "https" : "http")://127.0.0.1:\(client)", peerURL: "http://127.0.0.1:\(peer)",
                 dataDirectory: "\(directory)/m\(index).etcd", log: "\(directory)/m\(index).log"))
@@ -177,19 +181,9 @@ public final class EtcdCluster: Sendable {
 
     /// A TCP port on 127.0.0.1 that was free a moment ago.
     public static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw EtcdClusterError("socket: \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard ok else { throw EtcdClusterError("bind: \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        let port = try ClosedPort()
+        port.release()
+        return port.port
     }
 }
 

@@ -83,7 +83,7 @@ struct HAEndToEndTests {
         let availability = monitor.stop()
         #expect(availability.maxDown <= 1, "two brokers were down at once")
         // Not asserted (no timed tests; the failover benchmark is where the target lives), but shown.
-        FileHandle.standardError.write(Data("HA: the standby led \(tookOverAfter) after the leader was killed (lease 3 s, campaign every 2 s)\n".utf8))
+        FileHandle.standardError.write(Data("HA: the standby led \(tookOverAfter) after the leader was killed (lease 3 s, a standby reads the lock every second)\n".utf8))
 
         let byA = Self.restarting(a), byB = Self.restarting(b)
         // The broker a was restarting when it died finished on its own; b finds it on its new config and does not
