@@ -3,13 +3,6 @@ public import ProviderAPI
 public import ReconcileModel
 
 extension AzureResourceProvider {
-    /// The tags discovery reads besides `OwnershipTags`' (the same keys as `DesiredState.Ownership`).
-    enum DiscoveryTags {
-        static let exposure = "reconcile-kafka-exposure"
-        static let deletionPolicy = "reconcile-kafka-deletion-policy"
-        static let origin = "reconcile-kafka-origin"
-    }
-
     /// ARM resource types (lowercased) of the kinds that carry tags; pool associations live on NICs that are not
     /// ours and are found through the inventory only.
     static let discoverableTypes: [String: ARMResourceKind] = [
@@ -90,8 +83,7 @@ extension AzureResourceProvider {
         }
         guard let body, let tags = body["tags"]?.objectValue else { return nil }
         func tag(_ name: String) -> String? { tags.first { $0.key.lowercased() == name }?.value.stringValue }
-        guard tag(OwnershipTags.managedByKey) == OwnershipTags.managedByValue, let cluster = tag(OwnershipTags.clusterKey),
-            clusters.contains(cluster), OwnershipTags.isOurs(body, cluster: cluster)
+        guard let cluster = tag(OwnershipTags.clusterKey), clusters.contains(cluster), OwnershipTags.isOurs(body, cluster: cluster)
         else { return nil }
         let name = body["name"]?.stringValue ?? String(id.split(separator: "/").last ?? "")
         let canonical = body["id"]?.stringValue ?? id
@@ -106,8 +98,9 @@ extension AzureResourceProvider {
         let observed = await derive([ObserveItem(address: address, kind: kind, cloudID: canonical, shape: nil)], from: body).first
         return DiscoveredResource(
             address: address, cloudID: canonical, observed: observed,
-            origin: tag(DiscoveryTags.origin) == "adopted" ? .adopted : .created, exposure: tag(DiscoveryTags.exposure) ?? "",
-            deletionPolicy: tag(DiscoveryTags.deletionPolicy).flatMap(DeletionPolicy.init(rawValue:)),
+            origin: tag(OwnershipTags.originKey) == OwnershipTags.adoptedOrigin ? .adopted : .created,
+            exposure: tag(OwnershipTags.exposureKey) ?? "",
+            deletionPolicy: tag(OwnershipTags.deletionPolicyKey).flatMap(DeletionPolicy.init(rawValue:)),
             references: references.filter { !$0.lowercased().hasPrefix(canonical.lowercased() + "/") && $0.lowercased() != canonical.lowercased() })
     }
 

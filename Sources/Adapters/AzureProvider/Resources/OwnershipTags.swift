@@ -6,6 +6,12 @@ public enum OwnershipTags {
     public static let managedByKey = "managed-by"
     public static let managedByValue = "kafka-private-link-reconciler"
     public static let clusterKey = "reconcile-kafka-cluster"
+    /// What discovery reads besides: the exposure, its deletion policy at the last apply, and `adopted` on adopted
+    /// resources.
+    public static let exposureKey = "reconcile-kafka-exposure"
+    public static let deletionPolicyKey = "reconcile-kafka-deletion-policy"
+    public static let originKey = "reconcile-kafka-origin"
+    public static let adoptedOrigin = "adopted"
 
     /// Whether `body`'s tags mark it as the reconciler's, for `cluster`.
     public static func isOurs(_ body: Value, cluster: String) -> Bool {
