@@ -12,7 +12,8 @@ Contract
   ignored. Lines whose path is not under `compute/v1/projects/` (token requests, the metadata server, an emulator's
   control endpoints) are skipped and counted as such.
 - Each request maps to exactly one discovery method by HTTP verb and path template (`{param}` is one segment); an
-  unknown verb and path is a failure, so nothing escapes validation. A method with a request schema must get a body
+  unknown verb and path is a failure, so nothing escapes validation. Its query (from the path, or a `query` field)
+  may name only the method's query parameters and the document's standard ones. A method with a request schema must get a body
   that validates; a method without one must get no body (an empty object counts as none only for POSTs).
 - The discovery schemas are converted to JSON Schema 2020-12 once per run (only those reached): `$ref` -> `$defs`;
   `int64`/`uint64` are strings of digits; `int32`/`uint32` integers (`uint32` >= 0); enums closed. Strict mode
@@ -56,7 +57,7 @@ def load_discovery(specs):
 
 
 def methods_of(discovery):
-    """Every method of the document: (verb, compiled path regex, id, request schema name or None)."""
+    """Every method of the document: (verb, compiled path regex, id, request schema name or None, query parameter names)."""
     out = []
 
     def walk(resources):
@@ -65,7 +66,8 @@ def methods_of(discovery):
                 template = method.get("flatPath") or method["path"]
                 pattern = re.sub(r"\{\+?[^}]+\}", "[^/]+", re.escape(template).replace(r"\{", "{").replace(r"\}", "}"))
                 request = method.get("request", {}).get("$ref")
-                out.append((method["httpMethod"].upper(), re.compile("^" + pattern + "$"), method["id"], request))
+                query = {name for name, p in method.get("parameters", {}).items() if p.get("location") == "query"}
+                out.append((method["httpMethod"].upper(), re.compile("^" + pattern + "$"), method["id"], request, query))
             walk(resource.get("resources", {}))
 
     walk(discovery.get("resources", {}))
@@ -182,8 +184,17 @@ def check(requests, methods, discovery, strict):
             why = "no discovery method has this verb and path" if not match else f"ambiguous: {[m[2] for m in match]}"
             print(f"FAIL #{index} {header}\n  /: {why}")
             continue
-        _, _, method_id, request_schema = match[0]
+        _, _, method_id, request_schema, query_names = match[0]
         errors = []
+        query = request.get("query")
+        if query is None:
+            query = urllib.parse.urlsplit(raw).query
+        # The method's own query parameters, the document's standard ones, and `$alt` (Google's clients send
+        # `$alt=json;enum-encoding=int`).
+        allowed = query_names | set(discovery.get("parameters", {})) | {"$alt"}
+        for name, _ in urllib.parse.parse_qsl(query or "", keep_blank_values=True):
+            if name not in allowed:
+                errors.append(("?" + name, f"{method_id} has no query parameter {name!r} (it takes {sorted(query_names)})"))
         if request_schema is None:
             if body not in (None, {}) or (body == {} and verb != "POST"):
                 errors.append(("/", f"{method_id} takes no request body, got {json.dumps(body)[:80]}"))

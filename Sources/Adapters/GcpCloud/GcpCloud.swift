@@ -13,6 +13,8 @@ public import ProviderAPI
 ///   token request; `authorized_user`; `external_account`); gcloud's ADC file under `CLOUDSDK_CONFIG`; then the
 ///   metadata server at `GCE_METADATA_HOST`;
 /// - `GOOGLE_COMPUTE_CUSTOM_ENDPOINT`: the Compute base (default `https://compute.googleapis.com/compute/v1/`);
+/// - `GOOGLE_CLOUD_PROJECT` (comma-separated): projects searched for the reconciler's resources besides those the
+///   manifests and the inventory name;
 /// - `RECONCILE_GCP_POLL_SECONDS`: the wait between polls of a running operation (default 2);
 /// - `RECONCILE_HTTP_RETRY_BASE_MS`: the first retry's backoff ceiling (default 500, doubling per retry).
 ///
@@ -43,7 +45,9 @@ public enum GcpCloud {
         let seconds = environment["RECONCILE_GCP_POLL_SECONDS"].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } ?? 2
         let configuration = ComputeResourceProvider.Configuration(
             baseURL: endpoints.compute, scope: endpoints.tokenScope, maxConcurrentRequests: computeConcurrency,
-            pollInterval: .milliseconds(Int64(max(0, seconds) * 1000)))
+            pollInterval: .milliseconds(Int64(max(0, seconds) * 1000)),
+            discoveryProjects: (environment["GOOGLE_CLOUD_PROJECT"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty })
         return ComputeResourceProvider(transport: compute, credentials: TokenCache(wrapping: chain), configuration: configuration)
     }
 

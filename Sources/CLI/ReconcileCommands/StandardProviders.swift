@@ -34,7 +34,7 @@ public enum StandardProviders {
             ProviderFamily("azure", lifetime: .reconciler, alwaysNeeded: !(environment["AZURE_SUBSCRIPTION_ID"] ?? "").isEmpty) { _ in
                 AzureCloud.provider(environment: environment, log: cloudLog("azure", httpLog))
             },
-            ProviderFamily("gcp", lifetime: .reconciler) { _ in GcpCloud.provider(environment: environment, log: cloudLog("gcp", httpLog)) },
+            ProviderFamily("gcp", lifetime: .reconciler, alwaysNeeded: !(environment["GOOGLE_CLOUD_PROJECT"] ?? "").isEmpty) { _ in GcpCloud.provider(environment: environment, log: cloudLog("gcp", httpLog)) },
         ])
     }
 

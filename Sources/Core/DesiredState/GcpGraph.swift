@@ -9,17 +9,35 @@ struct GcpCommon {
     var paths: GcpPaths { GcpPaths(project: exposure.project.value, region: exposure.region.value) }
     var clusterName: String { cluster.name.value }
     var description: Value { .string(Ownership.gcpDescription(cluster: clusterName, exposure: exposure.common.name.value)) }
-    var labels: Value { Ownership.gcpLabels(cluster: clusterName, exposure: exposure.common.name.value) }
+    /// The labels of the exposure's instances and forwarding rule, with its deletion policy.
+    var labels: Value {
+        Ownership.gcpLabels(cluster: clusterName, exposure: exposure.common.name.value, deletionPolicy: exposure.common.effectiveDeletionPolicy)
+    }
+    /// The labels an instance template gives its instances (no policy: see `Ownership.gcpLabels`).
+    var templateInstanceLabels: Value { Ownership.gcpLabels(cluster: clusterName, exposure: exposure.common.name.value) }
     var networkName: String { exposure.network?.name.value ?? "" }
     var networkPath: String { paths.network(networkName) }
     var brokersSubnetPath: String { paths.subnetwork(exposure.network?.brokersSubnet.value ?? "") }
 
     func spec(_ type: String, _ name: String, id: String, _ properties: Value, disruption: Disruption = .none,
               replaceOn: Set<String> = []) -> ResourceSpec {
-        ResourceSpec(
+        let adopt = exposure.adopt.contains { $0.value == "\(type)/\(name)" }
+        var properties = properties
+        // An adopted resource's marks say so: found again without the inventory, it is only ever forgotten.
+        if adopt, case .object(var members) = properties {
+            if members["description"] != nil {
+                members["description"] = .string(Ownership.gcpDescription(cluster: clusterName, exposure: exposure.common.name.value, adopted: true))
+            }
+            if case .object(var labels)? = members["labels"] {
+                labels[Ownership.originKey] = .string(Ownership.adoptedOrigin)
+                members["labels"] = .object(labels)
+            }
+            properties = .object(members)
+        }
+        return ResourceSpec(
             address: ResourceAddress(cluster: clusterName, type: type, name: name), cloudID: id, properties: properties,
             replaceOn: replaceOn.union(["name", "region", "network"]), disruption: disruption,
-            adopt: exposure.adopt.contains { $0.value == "\(type)/\(name)" }, source: exposure.common.source,
+            adopt: adopt, source: exposure.common.source,
             declaration: Declarations.of(exposure.common, field: Declarations.gcpField[type] ?? "spec"))
     }
 

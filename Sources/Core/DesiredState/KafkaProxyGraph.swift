@@ -34,7 +34,7 @@ struct KafkaProxyGraph {
         }
         let properties: Value = [
             "machineType": .string(proxy.machineType), "disks": c.bootDisk(image: proxy.image),
-            "networkInterfaces": [.object(nic)], "labels": c.labels,
+            "networkInterfaces": [.object(nic)], "labels": c.templateInstanceLabels,
             "metadata": ["items": [["key": "startup-script", "value": .string(script)]]],
         ]
         // Instance templates are immutable: the name carries the content hash, so a change is a new template.

@@ -23,14 +23,24 @@ public enum Ownership {
         ]
     }
 
-    /// GCP labels (lowercase, at most 63 characters) for resources that support them.
-    public static func gcpLabels(cluster: String, exposure: String) -> Value {
-        [managedByKey: .string(managedByValue), clusterKey: .string(gcpLabel(cluster)), exposureKey: .string(gcpLabel(exposure))]
+    /// GCP labels (lowercase, at most 63 characters) for resources that support them (instances, forwarding rules).
+    /// `deletionPolicy` (lowercase: label values are) is left out of labels that end up in an instance template,
+    /// whose content names it: a policy change must not make a new template and recreate the proxy VM.
+    public static func gcpLabels(cluster: String, exposure: String, deletionPolicy: DeletionPolicy? = nil, adopted: Bool = false) -> Value {
+        var labels: [String: Value] = [
+            managedByKey: .string(managedByValue), clusterKey: .string(gcpLabel(cluster)), exposureKey: .string(gcpLabel(exposure)),
+        ]
+        if let deletionPolicy { labels[deletionPolicyKey] = .string(deletionPolicy.rawValue.lowercased()) }
+        if adopted { labels[originKey] = .string(adoptedOrigin) }
+        return .object(labels)
     }
 
-    /// GCP resources without labels carry ownership in their description.
-    public static func gcpDescription(cluster: String, exposure: String) -> String {
-        "\(managedByKey)=\(managedByValue) cluster=\(cluster) exposure=\(exposure)"
+    /// GCP resources without labels carry ownership in their description: `managed-by=kafka-private-link-reconciler
+    /// cluster=C exposure=E`, and ` origin=adopted` on adopted ones. The deletion policy is not in it: several of
+    /// these types (networks, NEGs, instance templates) cannot change their description, so discovery reads the
+    /// policy from the labels of the exposure's forwarding rule and instances.
+    public static func gcpDescription(cluster: String, exposure: String, adopted: Bool = false) -> String {
+        "\(managedByKey)=\(managedByValue) cluster=\(cluster) exposure=\(exposure)" + (adopted ? " origin=\(adoptedOrigin)" : "")
     }
 
     static func gcpLabel(_ s: String) -> String { String(s.lowercased().prefix(63)) }

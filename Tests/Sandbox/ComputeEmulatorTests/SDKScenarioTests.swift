@@ -6,6 +6,7 @@ import Testing
 
 /// Google's official Compute client (google-cloud-compute 1.57.0 from PyPI) drives the emulator through the seed,
 /// twice: with operations DONE at once, and with operations PENDING/RUNNING first (the client's `.result()` polls).
+/// Discovery's filtered lists too: an aggregated list on a label, a global list on the description, a bad filter.
 @Suite(.serialized) struct SDKScenarioTests {
     static let script = Repo.root.appendingPathComponent("Tests/Sandbox/ComputeEmulatorTests/python/sdk_seed_scenario.py").path
 
@@ -22,6 +23,12 @@ import Testing
         #expect(result["failed"]?["type"] == "Forbidden" && result["failed"]?["code"] == 403, "a DONE operation with an error raises")
         #expect(result["bastionNatIP"] == true)
         #expect(result["firewallsLeft"] == [])
+        #expect(result["labelled"] == ["broker-node1", "broker-node2"], "aggregated_list with a label filter, paged by one")
+        #expect(result["described"] == ["kafka-vpc"], "list with a description filter")
+        #expect(result["subnetScopes"] == ["regions/us-west1"])
+        #expect(result["badFilter"] == "BadRequest")
+        let pages = armed.emulator.requests.filter { $0.path.hasSuffix("/aggregated/instances") }
+        #expect(pages.count == 2 && pages.allSatisfy { $0.query.contains("filter=") }, "one page per labelled instance, each with the filter")
         if operationPolls > 0 {
             let polls = armed.emulator.requests.filter { $0.method == "GET" && $0.path.contains("/operations/") }
             #expect(polls.count >= 20, "the client polled the emulator's operations (\(polls.count) GETs)")

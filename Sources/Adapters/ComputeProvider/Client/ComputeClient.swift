@@ -57,7 +57,7 @@ public struct ComputeClient: Sendable {
     func send(_ method: String, _ path: String, query: [(String, String)] = [], body: Value? = nil) async throws -> Value {
         var url = baseURL + Self.relative(path)
         if !query.isEmpty {
-            url += "?" + query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0.1)" }.joined(separator: "&")
+            url += "?" + query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? $0.1)" }.joined(separator: "&")
         }
         var headers = [("Authorization", "Bearer \(try await bearer())"), ("Accept", "application/json")]
         var bytes: [UInt8]?
@@ -79,6 +79,10 @@ public struct ComputeClient: Sendable {
         }
         return decoded
     }
+
+    /// RFC 3986's unreserved characters: everything else in a query value is percent-encoded (a filter holds `=`,
+    /// `"` and spaces; a page token may hold `+`, `/` and `=`).
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     /// The resource, or nil when it does not exist.
     public func get(_ path: String) async throws -> Value? {
@@ -118,17 +122,35 @@ public struct ComputeClient: Sendable {
 
     /// Every item of a list (`items` across pages, or `key`: `managedInstances` for `listManagedInstances`), `method`
     /// GET for collections or POST for `listNetworkEndpoints` and `listManagedInstances`.
-    public func list(_ method: String, _ path: String, key: String = "items") async throws -> [Value] {
+    /// `filter`: Compute's list filter (see ``aggregatedList(project:collection:filter:)``).
+    public func list(_ method: String, _ path: String, key: String = "items", filter: String? = nil) async throws -> [Value] {
         var items: [Value] = []
+        try await pages(method, path, filter: filter) { items += $0[key]?.arrayValue ?? [] }
+        return items
+    }
+
+    /// Every item of `projects/PROJECT/aggregated/COLLECTION` (every region and zone, and global where the collection
+    /// has one), across pages: `items` maps each scope to `{COLLECTION: [...]}` (or a warning when it has none).
+    /// `filter` is sent as given (an AIP-160 expression such as `labels.owner = "me"`, or the regex form
+    /// `description eq "re"`).
+    public func aggregatedList(project: String, collection: String, filter: String? = nil) async throws -> [Value] {
+        var items: [Value] = []
+        try await pages("GET", "projects/\(project)/aggregated/\(collection)", filter: filter) { page in
+            for scope in (page["items"]?.objectValue ?? [:]).keys.sorted() { items += page["items"]?[scope]?[collection]?.arrayValue ?? [] }
+        }
+        return items
+    }
+
+    private func pages(_ method: String, _ path: String, filter: String?, _ each: (Value) -> Void) async throws {
         var token: String?
         repeat {
             var query: [(String, String)] = [("maxResults", "500")]
+            if let filter { query.append(("filter", filter)) }
             if let token { query.append(("pageToken", token)) }
             let page = try await send(method, path, query: query)
-            items += page[key]?.arrayValue ?? []
+            each(page)
             token = page["nextPageToken"]?.stringValue
             try Task.checkCancellation()
         } while token?.isEmpty == false
-        return items
     }
 }

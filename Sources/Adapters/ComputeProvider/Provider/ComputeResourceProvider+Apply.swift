@@ -22,6 +22,7 @@ extension ComputeResourceProvider {
                 try await remove(change, path: path, verb: "delete")
                 return nil
             case .forget:
+                try await release(change, kind: kind, path: path)
                 return nil
             case .writeBrokerConfig, .restartBroker:
                 throw ProviderError(.terminal, address: change.address, "\(change.action.rawValue) does not apply to Compute resources")
@@ -60,6 +61,31 @@ extension ComputeResourceProvider {
         }
         if kind == .networkEndpointGroup {
             try await reconcileEndpoints(path: path, want: want["networkEndpoints"]?.arrayValue ?? [], have: [])
+        }
+    }
+
+    /// Forget: the resource stays and its marks say it was let go, so no pass treats it as the reconciler's again
+    /// and discovery never finds it: labels (instances, forwarding rules) through `setLabels`, `managed-by` replaced by
+    /// `released-by`; a description that can change (subnetworks, firewalls, health checks, backend services,
+    /// attachments, group managers) by PATCH, its first word `released-by=`. Networks, NEGs and instance templates
+    /// cannot change their description: their exposure's labels say it was let go. Gone already, or not (or no
+    /// longer) marked as ours: nothing to do.
+    private func release(_ change: Change, kind: ComputeKind, path: String) async throws {
+        guard let live = try await client.get(path), OwnershipMarks.isOurs(live, cluster: change.address.cluster) else { return }
+        if kind.hasLabels {
+            try await client.mutate(
+                "POST", path + "/setLabels",
+                body: ["labels": OwnershipMarks.releasedLabels(live["labels"]), "labelFingerprint": live["labelFingerprint"] ?? .null])
+            return
+        }
+        guard let description = live["description"]?.stringValue, let released = OwnershipMarks.releasedDescription(description) else { return }
+        switch kind.update {
+        case .patch:
+            try await client.mutate("PATCH", path, body: ["description": .string(released)])
+        case .fingerprintedPatch, .fields, .groupManager:
+            try await client.mutate("PATCH", path, body: ["description": .string(released), "fingerprint": live["fingerprint"] ?? .null])
+        case .none, .endpoints, .labels:
+            return
         }
     }
 

@@ -31,15 +31,20 @@ public final class ComputeResourceProvider: ResourceProvider {
         public var scope: String
         public var maxConcurrentRequests: Int
         public var pollInterval: Duration
+        /// Projects searched for the reconciler's resources besides those the manifests' and the inventory's paths
+        /// name (`GOOGLE_CLOUD_PROJECT`), so an exposure removed together with the last mention of its project is
+        /// still found.
+        public var discoveryProjects: [String]
 
         public init(
             baseURL: String = "https://compute.googleapis.com/compute/v1/", scope: String = "https://www.googleapis.com/auth/compute",
-            maxConcurrentRequests: Int = 64, pollInterval: Duration = .seconds(2)
+            maxConcurrentRequests: Int = 64, pollInterval: Duration = .seconds(2), discoveryProjects: [String] = []
         ) {
             self.baseURL = baseURL
             self.scope = scope
             self.maxConcurrentRequests = max(1, maxConcurrentRequests)
             self.pollInterval = pollInterval
+            self.discoveryProjects = discoveryProjects
         }
     }
 

@@ -57,6 +57,29 @@ public enum ComputeKind: String, CaseIterable, Sendable {
         }
     }
 
+    /// The kind of a Compute collection (`forwardingRules` -> `.forwardingRule`).
+    init?(collection: String) {
+        guard let kind = Self.allCases.first(where: { $0.collection == collection }) else { return nil }
+        self = kind
+    }
+
+    /// The Compute collection this kind lives in.
+    var collection: String {
+        switch self {
+        case .network: "networks"
+        case .subnetwork: "subnetworks"
+        case .firewall: "firewalls"
+        case .instance: "instances"
+        case .networkEndpointGroup: "networkEndpointGroups"
+        case .backendService: "backendServices"
+        case .healthCheck: "healthChecks"
+        case .forwardingRule: "forwardingRules"
+        case .serviceAttachment: "serviceAttachments"
+        case .instanceTemplate: "instanceTemplates"
+        case .instanceGroupManager: "instanceGroupManagers"
+        }
+    }
+
     /// Whether the type carries labels (else ownership is in its description).
     var hasLabels: Bool { self == .instance || self == .forwardingRule }
 
@@ -86,8 +109,44 @@ enum OwnershipMarks {
     static let managedByKey = "managed-by"
     static let managedByValue = "kafka-private-link-reconciler"
     static let clusterKey = "reconcile-kafka-cluster"
+    static let exposureKey = "reconcile-kafka-exposure"
+    static let deletionPolicyKey = "reconcile-kafka-deletion-policy"
+    static let originKey = "reconcile-kafka-origin"
+    static let adoptedOrigin = "adopted"
+    /// Replaces `managed-by` (label, or the description's first word) when the reconciler lets a resource go.
+    static let releasedKey = "released-by"
+
+    /// What a description written by `DesiredState.Ownership.gcpDescription` says: `managed-by` (or `released-by`)
+    /// and `cluster`, `exposure`, `origin`; nil when it is not one.
+    static func descriptionMarks(_ description: String) -> [String: String]? {
+        var marks: [String: String] = [:]
+        for word in description.split(separator: " ") {
+            guard let equals = word.firstIndex(of: "=") else { return nil }
+            marks[String(word[..<equals])] = String(word[word.index(after: equals)...])
+        }
+        let owner = marks[managedByKey] ?? marks[releasedKey]
+        guard owner == managedByValue, marks["cluster"] != nil else { return nil }
+        return marks
+    }
+
+    /// The description of a released resource: its first word `released-by=` instead of `managed-by=`.
+    static func releasedDescription(_ description: String) -> String? {
+        let prefix = "\(managedByKey)=\(managedByValue)"
+        guard description.hasPrefix(prefix) else { return nil }
+        return "\(releasedKey)=\(managedByValue)" + description.dropFirst(prefix.count)
+    }
+
+    /// The labels of a released resource: `managed-by` removed, `released-by` added, every other label kept.
+    static func releasedLabels(_ labels: Value?) -> Value {
+        var out = labels?.objectValue ?? [:]
+        out[managedByKey] = nil
+        out[releasedKey] = .string(managedByValue)
+        return .object(out)
+    }
 
     static func isOurs(_ body: Value, cluster: String) -> Bool {
+        // Released labels win over a description that cannot change (an instance's).
+        if body["labels"]?[releasedKey]?.stringValue == managedByValue { return false }
         if let labels = body["labels"], labels[managedByKey]?.stringValue == managedByValue,
             labels[clusterKey]?.stringValue == String(cluster.lowercased().prefix(63))
         {

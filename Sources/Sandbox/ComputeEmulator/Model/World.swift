@@ -76,6 +76,13 @@ enum Collection {
         }
     }
 
+    /// Collections with an `aggregatedList` (`projects/P/aggregated/COLLECTION`) in Compute v1. Regional NEGs have
+    /// none (Compute's aggregated NEG list holds zonal ones, which the emulator does not serve).
+    static let aggregated: Set<String> = [
+        "instances", "forwardingRules", "subnetworks", "serviceAttachments", "instanceGroupManagers", "instanceTemplates",
+        "backendServices", "healthChecks",
+    ]
+
     /// PATCH must carry the current `fingerprint` (412 `conditionNotMet` otherwise).
     static let fingerprinted: Set<String> = ["subnetworks", "backendServices", "serviceAttachments", "instanceGroupManagers"]
     /// Types whose labels change through `setLabels` with `labelFingerprint`.

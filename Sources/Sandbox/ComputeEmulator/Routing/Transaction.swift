@@ -29,6 +29,12 @@ struct Transaction {
     }
 
     private mutating func route() throws -> HTTPResponse {
+        if let (project, collection) = Self.aggregated(request.path) {
+            guard request.method.uppercased() == "GET", Collection.aggregated.contains(collection) else {
+                throw ComputeError(status: 404, reason: "notFound", message: "The requested URL \(request.path) was not found on this server.")
+            }
+            return try aggregatedList(project: project, collection: collection)
+        }
         guard let (path, rest) = ComputePath.parse(request.path), request.path.hasPrefix("/compute/v1/") else {
             throw ComputeError(status: 404, reason: "notFound", message: "The requested URL \(request.path) was not found on this server.")
         }
@@ -41,7 +47,7 @@ struct Transaction {
             throw ComputeError(status: 404, reason: "notFound", message: "The requested URL \(request.path) was not found on this server.")
         }
         switch (method, path.name, rest.first) {
-        case ("GET", nil, nil): return list(path)
+        case ("GET", nil, nil): return try list(path)
         case ("GET", .some, nil): return .json(200, try render(existing(path)))
         case (_, _, _) where Collection.serverOwned.contains(path.collection):
             throw ComputeError.invalid("\(path.collection) of managed instance groups are created and deleted with their group manager")
@@ -136,9 +142,50 @@ struct Transaction {
         }
     }
 
-    private func list(_ path: ComputePath) -> HTTPResponse {
-        let items = world.all(path.collection).filter { $0.path.collectionPath == path }.map(render)
+    private func list(_ path: ComputePath) throws -> HTTPResponse {
+        let filter = try ComputeListFilter.parse(request.query["filter"])
+        let items = world.all(path.collection).filter { $0.path.collectionPath == path }.map(render).filter(filter.admits)
         return page(items, kind: (Collection.kinds[path.collection] ?? "compute#resource") + "List", selfLink: path.description)
+    }
+
+    /// `projects/P/aggregated/COLLECTION` -> (P, COLLECTION).
+    static func aggregated(_ path: String) -> (project: String, collection: String)? {
+        guard path.hasPrefix("/compute/v1/projects/") else { return nil }
+        let parts = path.dropFirst("/compute/v1/".count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 4, parts[2] == "aggregated", !parts[1].isEmpty, !parts[3].isEmpty else { return nil }
+        return (parts[1], parts[3])
+    }
+
+    /// `aggregatedList`: the project's resources of one collection in every scope, filtered, paged over the whole
+    /// sequence, each page grouped by scope (`zones/Z`, `regions/R`, `global`) under the collection's name; scopes
+    /// without items on the page are left out (Compute lists them with a NO_RESULTS_ON_PAGE warning).
+    private func aggregatedList(project: String, collection: String) throws -> HTTPResponse {
+        let filter = try ComputeListFilter.parse(request.query["filter"])
+        let stored = world.all(collection).filter { $0.path.project == project }
+        let items = stored.map { ($0.path.scope, render($0)) }.filter { filter.admits($0.1) }
+        let size = min(Int(request.query["maxresults"] ?? "") ?? configuration.pageSize, configuration.pageSize)
+        let start = Int(request.query["pagetoken"] ?? "") ?? 0
+        let slice = Array(items.dropFirst(start).prefix(max(size, 1)))
+        var scoped: [String: [JSON]] = [:]
+        for (scope, item) in slice {
+            let key: String
+            switch scope {
+            case .global: key = "global"
+            case .region(let r): key = "regions/\(r)"
+            case .zone(let z): key = "zones/\(z)"
+            }
+            scoped[key, default: []].append(item)
+        }
+        // Compute's own spellings: `compute#healthChecksAggregatedList`; no `unreachables` on instance templates.
+        let kind = collection == "healthChecks" ? "compute#healthChecksAggregatedList" : (Collection.kinds[collection] ?? "compute#resource") + "AggregatedList"
+        let selfLink = "projects/\(project)/aggregated/\(collection)"
+        var body: JSON = [
+            "kind": .string(kind), "id": .string(selfLink), "selfLink": .string(Self.selfLinkBase + selfLink),
+            "items": .object(scoped.mapValues { [collection: .array($0)] }),
+        ]
+        if collection != "instanceTemplates" { body["unreachables"] = [] }
+        if start + slice.count < items.count { body["nextPageToken"] = .string(String(start + slice.count)) }
+        return .json(200, body)
     }
 
     /// One page of `items`: `maxResults` (default and cap: the configured page size) from `pageToken`.

@@ -40,7 +40,9 @@ backends = client(c.RegionBackendServicesClient, ["region_operations"])
 rules = client(c.ForwardingRulesClient, ["region_operations"])
 attachments = client(c.ServiceAttachmentsClient, ["region_operations"])
 
-networks.insert(project=P, network_resource=c.Network(name="kafka-vpc", auto_create_subnetworks=False)).result(timeout=60)
+networks.insert(project=P, network_resource=c.Network(
+    name="kafka-vpc", auto_create_subnetworks=False,
+    description="managed-by=kafka-private-link-reconciler cluster=tidb-kafka exposure=psc")).result(timeout=60)
 for name, cidr, purpose in [("bastion-subnet", "10.0.0.0/18", None), ("brokers-subnet", "10.64.0.0/18", None),
                             ("psc-subnet", "10.128.0.0/18", "PRIVATE_SERVICE_CONNECT")]:
     sub = c.Subnetwork(name=name, network=NET, ip_cidr_range=cidr)
@@ -55,6 +57,7 @@ for i, zone in enumerate(["us-west1-a", "us-west1-b", "us-west1-c"], start=1):
         name=f"broker-node{i}", machine_type=f"zones/{zone}/machineTypes/e2-medium",
         disks=[c.AttachedDisk(boot=True, auto_delete=True, initialize_params=c.AttachedDiskInitializeParams(
             source_image="projects/debian-cloud/global/images/family/debian-12", disk_size_gb=20))],
+        labels={"managed-by": "kafka-private-link-reconciler", "reconcile-kafka-cluster": "tidb-kafka"} if i < 3 else {},
         network_interfaces=[c.NetworkInterface(subnetwork=f"{SUB}/brokers-subnet", network_i_p=f"10.64.0.{9 + i}")])).result(timeout=60)
 instances.insert(project=P, zone="us-west1-a", instance_resource=c.Instance(
     name="bastion-node", machine_type="zones/us-west1-a/machineTypes/e2-medium",
@@ -84,6 +87,20 @@ attachments.insert(project=P, region=R, service_attachment_resource=c.ServiceAtt
     name="kafka-psc", target_service=f"projects/{P}/regions/{R}/forwardingRules/kafka-lb-forwarding-rule",
     connection_preference="ACCEPT_MANUAL", enable_proxy_protocol=False, nat_subnets=[f"{SUB}/psc-subnet"],
     consumer_accept_lists=[c.ServiceAttachmentConsumerProjectLimit(project_id_or_num="tidbcloud-prod-000", connection_limit=10)])).result(timeout=60)
+
+# Discovery's lists: an aggregated list filtered on a label (AIP-160), paged one item at a time, and a global list
+# filtered on the description (the regex form).
+labelled = instances.aggregated_list(request=c.AggregatedListInstancesRequest(
+    project=P, filter='labels.managed-by = "kafka-private-link-reconciler"', max_results=1))
+labelled_names = sorted(i.name for _, scoped in labelled for i in scoped.instances)
+described = sorted(n.name for n in networks.list(request=c.ListNetworksRequest(
+    project=P, filter='description eq "managed-by=kafka-private-link-reconciler cluster=.*"')))
+subnet_scopes = sorted(scope for scope, scoped in subnets.aggregated_list(project=P) if scoped.subnetworks)
+bad_filter = None
+try:
+    list(networks.list(request=c.ListNetworksRequest(project=P, filter="(name = ")))
+except exceptions.BadRequest as e:
+    bad_filter = type(e).__name__
 
 # Update: the accept list gains a project (PATCH with the current fingerprint).
 current = attachments.get(project=P, region=R, service_attachment="kafka-psc")
@@ -131,4 +148,5 @@ print("RESULT " + json.dumps({
     "stale": stale, "notFound": not_found, "conflict": conflict, "failed": failed,
     "bastionNatIP": bool(instances.get(project=P, zone="us-west1-a", instance="bastion-node").network_interfaces[0].access_configs[0].nat_i_p),
     "firewallsLeft": remaining,
+    "labelled": labelled_names, "described": described, "subnetScopes": subnet_scopes, "badFilter": bad_filter,
 }))
