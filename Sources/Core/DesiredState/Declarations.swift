@@ -43,6 +43,23 @@ public enum Declarations {
         GcpTypes.serviceAttachment: .consumerVisible,
     ]
 
+    /// The disruption an inventory entry records for a resource of `type` (the one its desired spec carries), for
+    /// a resource found in the cloud without an entry: what the graphs give its kind (GCP's NEGs, backend services,
+    /// instance templates and group managers, and a `PRIVATE_SERVICE_CONNECT` subnet, are consumer visible), at
+    /// least its `deletionImpact`. A plan from an empty state then shows the disruption the full state's does.
+    public static func recordedDisruption(type: String, properties: Value?) -> Disruption {
+        let graph: Disruption
+        switch type {
+        case GcpTypes.networkEndpointGroup, GcpTypes.backendService, GcpTypes.instanceTemplate, GcpTypes.instanceGroupManager:
+            graph = .consumerVisible
+        case GcpTypes.subnetwork where properties?["purpose"]?.stringValue == "PRIVATE_SERVICE_CONNECT":
+            graph = .consumerVisible
+        default:
+            graph = .none
+        }
+        return max(graph, deletionImpact[type] ?? .none)
+    }
+
     static func of(_ exposure: ExposureCommon, field: String) -> Declaration {
         Declaration(
             exposure: exposure.name.value, field: field, location: exposure.fields[field] ?? exposure.source,

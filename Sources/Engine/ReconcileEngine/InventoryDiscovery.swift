@@ -8,8 +8,8 @@ import ReconcileModel
 /// same deletes and forgets as one with the full state. Pure.
 ///
 /// A found resource's entry: its origin and its exposure's deletion policy from its marks (no policy mark means
-/// Orphan: nothing is deleted on a guess), the field that made it exist from its type, its deletion impact from
-/// its type, and dependencies from the ids it refers to that belong to managed resources (declared, inventoried or
+/// Orphan: nothing is deleted on a guess), the field that made it exist from its type, its disruption from its
+/// type (`Declarations.recordedDisruption`), and dependencies from the ids it refers to that belong to managed resources (declared, inventoried or
 /// found), matched exactly or as the container of the id (a subnet's id names its network). What the inventory
 /// alone records stays unknown: the properties last applied (so drift shows as a manifest change) and where the
 /// manifests declared it (the plan says which exposure instead).
@@ -34,7 +34,8 @@ enum InventoryDiscovery {
             let dependsOn = Set(resource.references.compactMap(owner(of:))).subtracting([resource.address]).filter { $0.cluster == cluster }
             inventory[resource.address] = Inventory.Entry(
                 address: resource.address, cloudID: resource.cloudID, origin: resource.origin,
-                disruption: Declarations.deletionImpact[resource.address.type] ?? .none, dependsOn: dependsOn.sorted(),
+                disruption: Declarations.recordedDisruption(type: resource.address.type, properties: resource.observed?.properties),
+                dependsOn: dependsOn.sorted(),
                 declaration: Declaration(
                     exposure: resource.exposure, field: Declarations.field(ofType: resource.address.type),
                     deletionPolicy: resource.deletionPolicy ?? .orphan))

@@ -51,19 +51,22 @@ final class EmulatedGcp: Sendable {
         let http: any HTTPTransport = RetryingTransport(wrapping: CurlTransport(), policy: policy, logSink: NullLogSink())
         provider = ComputeResourceProvider(
             transport: transport?(http) ?? http, credentials: FixedToken(),
-            configuration: .init(baseURL: emulator.computeBase, pollInterval: .zero), sleep: { _ in })
+            configuration: .init(baseURL: emulator.computeBase, pollInterval: .zero, discoveryProjects: ["my-kafka-project"]), sleep: { _ in })
         manifests = ManifestLoader.load(directory: Repo.example(example)).manifests
     }
 
     deinit { emulator.stop() }
 
-    func pass(_ mode: PassRequest.Mode = .apply, manifests override: ManifestSet? = nil) async -> PassResult {
+    /// One pass; `stateDirectory` instead of this bed's own state (an empty one: a CI runner's).
+    func pass(
+        _ mode: PassRequest.Mode = .apply, manifests override: ManifestSet? = nil, stateDirectory: URL? = nil, allowDestroy: [String] = []
+    ) async -> PassResult {
         let engine = Reconciler(
             providers: ProviderRegistry([
                 ProviderFamily("kafka", lifetime: .manifests) { [brokers] _ in brokers },
-                ProviderFamily("gcp", lifetime: .reconciler) { [provider] _ in provider },
-            ]), store: FileStateStore(directory: state), clock: ContinuousClock(), now: Date.init, factsReader: factsReader)
-        return await engine.reconcile(PassRequest(manifests: override ?? manifests, mode: mode))
+                ProviderFamily("gcp", lifetime: .reconciler, alwaysNeeded: true) { [provider] _ in provider },
+            ]), store: FileStateStore(directory: stateDirectory ?? state), clock: ContinuousClock(), now: Date.init, factsReader: factsReader)
+        return await engine.reconcile(PassRequest(manifests: override ?? manifests, mode: mode, allowDestroy: allowDestroy))
     }
 
     /// Applies until a pass succeeds (at most `limit`); the results in order.

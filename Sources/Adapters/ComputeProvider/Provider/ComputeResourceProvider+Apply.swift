@@ -72,6 +72,14 @@ extension ComputeResourceProvider {
     /// longer) marked as ours: nothing to do.
     private func release(_ change: Change, kind: ComputeKind, path: String) async throws {
         guard let live = try await client.get(path), OwnershipMarks.isOurs(live, cluster: change.address.cluster) else { return }
+        do {
+            try await mark(live, released: kind, path: path)
+        } catch let error as ComputeAPIError where error.status == 404 {
+            return  // gone meanwhile: nothing left to let go
+        }
+    }
+
+    private func mark(_ live: Value, released kind: ComputeKind, path: String) async throws {
         if kind.hasLabels {
             try await client.mutate(
                 "POST", path + "/setLabels",

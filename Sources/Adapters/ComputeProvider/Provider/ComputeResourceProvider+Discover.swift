@@ -138,7 +138,14 @@ extension ComputeResourceProvider {
                 cluster: cluster, exposure: described["exposure"] ?? "", released: false,
                 adopted: described["origin"] == OwnershipMarks.adoptedOrigin, policy: nil)
         }
-        let marked = found.compactMap { item in marks(item).map { (item, $0) } }
+        // A managed instance group's instances carry its template's labels, but belong to the group: Compute names
+        // their manager in the `created-by` metadata key.
+        func createdByGroup(_ item: Found) -> Bool {
+            item.kind == .instance && (item.body["metadata"]?["items"]?.arrayValue ?? []).contains {
+                $0["key"]?.stringValue == "created-by" && $0["value"]?.stringValue?.contains("/instanceGroupManagers/") == true
+            }
+        }
+        let marked = found.filter { !createdByGroup($0) }.compactMap { item in marks(item).map { (item, $0) } }
         // Each exposure's state from its labelled resources: managed with a policy (the most careful one when they
         // disagree, as during a policy change), or released.
         struct Exposure: Hashable {

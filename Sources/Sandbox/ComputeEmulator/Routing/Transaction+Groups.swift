@@ -101,7 +101,10 @@ extension Transaction {
             }),
             "description": .string("Managed by instance group manager \(igm.name ?? "")"),
         ]
-        if let metadata = properties["metadata"] { body["metadata"] = metadata }
+        // Compute marks a group's instance with the `created-by` metadata key, naming its group manager.
+        var items = properties["metadata"]?["items"]?.arrayValue ?? []
+        items.append(["key": "created-by", "value": .string(igm.description)])
+        body["metadata"] = ["items": .array(items)]
         if let labels = properties["labels"] { body["labels"] = labels }
         let path = try insert(ComputePath(project: igm.project, scope: .zone(zone), collection: "instances", name: nil), body: body)
         world.managed[path.description] = igm.description
