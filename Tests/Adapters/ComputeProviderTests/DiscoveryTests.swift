@@ -20,11 +20,13 @@ struct GcpDiscoveryTests {
     static let cluster = "tidb-kafka-gcp"
 
     /// The example's manifests, `psc.yaml` edited by `edit`, or left out when `exposure` is false.
-    static func manifests(exposure: Bool = true, edit: (String) -> String = { $0 }) throws -> ManifestSet {
+    static func manifests(
+        example: String = example, exposureFile: String = "psc.yaml", exposure: Bool = true, edit: (String) -> String = { $0 }
+    ) throws -> ManifestSet {
         var files: [(path: String, bytes: [UInt8])] = [("\(example)/cluster.yaml", Array(try String(contentsOfFile: "\(example)/cluster.yaml", encoding: .utf8).utf8))]
         if exposure {
-            let psc = edit(try String(contentsOfFile: "\(example)/psc.yaml", encoding: .utf8))
-            files.append(("\(example)/psc.yaml", Array(psc.utf8)))
+            let text = edit(try String(contentsOfFile: "\(example)/\(exposureFile)", encoding: .utf8))
+            files.append(("\(example)/\(exposureFile)", Array(text.utf8)))
         }
         let load = ManifestLoader.load(files: files)
         try #require(load.diagnostics.isEmpty, "\(load.diagnostics)")

@@ -1,6 +1,7 @@
 import ArmEmulator
 import ComputeEmulator
 import CurlTransport
+import Execution
 import Foundation
 import KafkaClient
 import KafkaProtocol
@@ -199,6 +200,43 @@ struct KafkaProxyApplyTests {
         #expect(brokers == (1...4).map { "b\($0).\(ProxyApplyBed.suffix):\(9091 + $0)" })
         #expect(Self.summary(await bed.gcp.pass(.dryRun, manifests: grownManifests)).isEmpty)
         // Every request (the provider's, and the console's resize) validates against the discovery document.
+        let problems = try GcpRequestCheck.problems(bed.gcp.requests)
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
+    @Test("Without the state: the superseded template is still deleted, and with the exposure removed under Delete the same deletes are planned and applied (the group's instance goes with its group)")
+    func discoveredWithoutState() async throws {
+        let bed = try await ProxyApplyBed.started()
+        defer { bed.stop() }
+        let example = Repo.example("gcp-kafka-proxy"), cluster = "tidb-kafka-proxied"
+        func deleting(_ text: String) -> String {
+            text.replacingOccurrences(of: "  cluster: \(cluster)\n", with: "  cluster: \(cluster)\n  deletionPolicy: Delete\n")
+        }
+        let manifests = try GcpDiscoveryTests.manifests(example: example, exposureFile: "proxy.yaml", edit: deleting)
+        #expect(await bed.gcp.applyUntilConverged(manifests: manifests).last?.succeeded == true)
+        let network = Set(bed.gcp.emulator.resourcePaths.filter { $0.contains("/networks/") || $0.contains("/subnetworks/brokers-subnet") })
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-empty-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: empty) }
+
+        // Broker 4 joins: a new template; the old one is superseded, found by its description without the state.
+        var grown = manifests
+        grown.clusters = bed.manifestsWithBroker4.clusters
+        let a = await bed.gcp.pass(.dryRun, manifests: grown)
+        let b = await bed.gcp.pass(.dryRun, manifests: grown, stateDirectory: empty)
+        #expect(GcpDiscoveryTests.changes(a).contains { $0.hasPrefix("delete \(cluster)/gcp.instanceTemplate/kafka-proxy-tpl-") && $0.contains("(superseded,") })
+        #expect(GcpDiscoveryTests.changes(b) == GcpDiscoveryTests.changes(a))
+
+        // The exposure leaves the manifests.
+        var clusterOnly = manifests
+        clusterOnly.gcpExposures = []
+        let c = await bed.gcp.pass(.dryRun, manifests: clusterOnly, allowDestroy: [cluster])
+        let d = await bed.gcp.pass(.dryRun, manifests: clusterOnly, stateDirectory: empty, allowDestroy: [cluster])
+        let made = Set(bed.gcp.emulator.resourcePaths).subtracting(network).filter { !$0.contains("/instances/") && !$0.contains("/instanceGroups/") }
+        #expect(GcpDiscoveryTests.changes(c).count == made.count && GcpDiscoveryTests.changes(c).allSatisfy { $0.hasPrefix("delete ") }, "\(GcpDiscoveryTests.changes(c)) \(made.sorted())")
+        #expect(GcpDiscoveryTests.changes(d) == GcpDiscoveryTests.changes(c))
+        let applied = await bed.gcp.pass(manifests: clusterOnly, stateDirectory: empty, allowDestroy: [cluster])
+        #expect(applied.succeeded, "\(String(describing: applied.apply?.failed))")
+        #expect(Set(bed.gcp.emulator.resourcePaths) == network, "\(bed.gcp.emulator.resourcePaths)")
         let problems = try GcpRequestCheck.problems(bed.gcp.requests)
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
     }
