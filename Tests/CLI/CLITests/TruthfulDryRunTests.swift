@@ -1,3 +1,4 @@
+import ComputeEmulator
 import Foundation
 import Glibc
 import Testing
@@ -28,21 +29,49 @@ struct TruthfulDryRunTests {
         return (changes, problems, summary)
     }
 
-    @Test("Apply with state A; remove the exposure (deletionPolicy Delete) and kill the roll that drops EXTERNAL: a dry-run with an empty state directory plans the same deletes and restarts as one with state A")
+    @Test("Azure: apply with state A; remove the exposure (deletionPolicy Delete) and kill the roll that drops EXTERNAL: a dry-run with an empty state directory plans the same deletes and restarts as one with state A")
     func emptyStateMatchesFullState() async throws {
         let sim = try await AzureSimulation.start()
         defer { sim.stop() }
         let environment = sim.environment.merging(["AZURE_SUBSCRIPTION_ID": AzureSimulation.subscription]) { $1 }
-        let file = sim.manifests.appendingPathComponent("sim.yaml")
+        try await Self.compare(
+            manifests: sim.manifests, state: sim.cluster.state.path, environment: environment
+        ) { Set(AzureEndToEndTests.azureAddresses.map { "sim/\($0)" }) }
+    }
+
+    @Test("GCP: the same, with the exposure's Compute resources found by their labels and descriptions (GOOGLE_CLOUD_PROJECT)")
+    func emptyStateMatchesFullStateOnGcp() async throws {
+        let sim = try await GcpSimulation.start()
+        defer { sim.stop() }
+        let environment = sim.environment.merging(["GOOGLE_CLOUD_PROJECT": "my-kafka-project"]) { $1 }
+        try await Self.compare(manifests: sim.manifests, state: sim.cluster.state.path, environment: environment) {
+            Set(sim.emulator.resourcePaths.map { path in
+                let parts = path.split(separator: "/")
+                let type = ["networks": "network", "subnetworks": "subnetwork", "firewalls": "firewall", "instances": "instance",
+                            "networkEndpointGroups": "networkEndpointGroup", "backendServices": "backendService",
+                            "forwardingRules": "forwardingRule", "serviceAttachments": "serviceAttachment"][String(parts[parts.count - 2])] ?? "?"
+                return "sim/gcp.\(type)/\(parts.last!)"
+            })
+        }
+    }
+
+    /// Applies `manifests` with state A (the exposure under `deletionPolicy: Delete`), removes the exposure, kills the
+    /// roll that follows while the second broker's restart hangs, then compares the JSON plans of a dry-run with
+    /// state A and one with an empty state directory. `deletes`: every cloud address the exposure made (read after
+    /// the first apply).
+    static func compare(
+        manifests: URL, state stateA: String, environment: [String: String], deletes: () -> Set<String>
+    ) async throws {
+        let file = manifests.appendingPathComponent("sim.yaml")
         let full = try String(contentsOf: file, encoding: .utf8)
         try full.replacingOccurrences(of: "  cluster: sim\n", with: "  cluster: sim\n  deletionPolicy: Delete\n")
             .write(to: file, atomically: true, encoding: .utf8)
-        let stateA = sim.cluster.state.path
         func reconcile(_ arguments: [String], state: String) throws -> Binary.Result {
-            try Binary.run(arguments + ["--manifests", sim.manifests.path, "--state", state], environment: environment)
+            try Binary.run(arguments + ["--manifests", manifests.path, "--state", state], environment: environment)
         }
         let apply = try reconcile([], state: stateA)
         #expect(apply.status == 0, "\(apply.out)\n\(apply.err)")
+        let madeByTheExposure = deletes()
 
         // The exposure leaves the manifests: the brokers lose EXTERNAL (a write and a roll), and its resources go.
         // The roll is killed while the second broker's restart hangs (before it restarts anything), so broker files
@@ -61,14 +90,14 @@ struct TruthfulDryRunTests {
 
             """.write(to: wrapper, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
-        let clusterOnly = SimulatedCluster.clusterManifest(sim.dc, zones: true)
+        let clusterOnly = try String(contentsOf: file, encoding: .utf8).components(separatedBy: "\n---\n")[0]
             .replacingOccurrences(of: "command: [\(SimulatedCluster.ctl), restart,", with: "command: [\(wrapper.path), restart,")
         try #require(clusterOnly.contains(wrapper.path))
         try (clusterOnly + "\n").write(to: file, atomically: true, encoding: .utf8)
 
         let roll = Process()
         roll.executableURL = Binary.url
-        roll.arguments = ["--target", "sim/kafka.brokerConfig", "--manifests", sim.manifests.path, "--state", stateA]
+        roll.arguments = ["--target", "sim/kafka.brokerConfig", "--manifests", manifests.path, "--state", stateA]
         roll.environment = ProcessInfo.processInfo.environment.merging(Binary.offline) { $1 }.merging(environment) { $1 }
         roll.standardOutput = FileHandle.nullDevice
         roll.standardError = FileHandle.nullDevice
@@ -106,7 +135,7 @@ struct TruthfulDryRunTests {
 
         // What the plan must hold: every Azure resource of the exposure deleted, the two brokers restarted.
         let deleted = Set(a.changes.filter { $0.action == "delete" }.map(\.address))
-        #expect(deleted == Set(AzureEndToEndTests.azureAddresses.map { "sim/\($0)" }), "\(a.changes)")
+        #expect(deleted == madeByTheExposure, "\(a.changes)")
         let restarts = a.changes.filter { $0.action == "restart_broker" }
         #expect(restarts.count == 2 && restarts.allSatisfy { $0.reason == "restart_pending" }, "\(a.changes)")
         #expect(a.problems.isEmpty && b.problems.isEmpty, "\(a.problems) \(b.problems)")
