@@ -81,23 +81,18 @@ struct ComputeListFilter {
             return text(value).map { $0.contains(literal) } ?? false
         }
         guard let have = text(value) else { return false }
-        if let a = Double(have), let b = Double(literal), value.stringValue == nil {
-            switch op {
-            case "=": return a == b
-            case ">": return a > b
-            case "<": return a < b
-            case ">=": return a >= b
-            case "<=": return a <= b
-            default: return false
-            }
-        }
+        if let a = Double(have), let b = Double(literal), value.stringValue == nil { return holds(a, op, b) }
+        return holds(have, op, literal)
+    }
+
+    private static func holds<T: Comparable>(_ a: T, _ op: String, _ b: T) -> Bool {
         switch op {
-        case "=": return have == literal
-        case ">": return have > literal
-        case "<": return have < literal
-        case ">=": return have >= literal
-        case "<=": return have <= literal
-        default: return false
+        case "=": a == b
+        case ">": a > b
+        case "<": a < b
+        case ">=": a >= b
+        case "<=": a <= b
+        default: false
         }
     }
 
