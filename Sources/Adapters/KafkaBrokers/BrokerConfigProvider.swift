@@ -41,22 +41,9 @@ public final class BrokerConfigProvider: ResourceProvider, BrokerRoller {
         for entry in inventory where entry.address.type == Self.type { wanted[entry.address] = .some(nil) }
         for spec in desired where spec.address.type == Self.type { wanted[spec.address] = .some(spec.properties) }
         let work = wanted.keys.sorted()
-        return await withTaskGroup(of: ObservedResource?.self) { group in
-            var results: [ObservedResource] = []
-            var next = 0
-            func launch() {
-                let address = work[next]
-                let shape = wanted[address]!
-                next += 1
-                group.addTask { await self.observeOne(address, shape: shape) }
-            }
-            while next < min(work.count, maxConcurrentHosts) { launch() }
-            while let result = await group.next() {
-                if let result { results.append(result) }
-                if next < work.count { launch() }
-            }
-            return results.sorted { $0.address < $1.address }
-        }
+        let shapes = wanted
+        return await work.concurrentMap(limit: maxConcurrentHosts) { address in await self.observeOne(address, shape: shapes[address]!) }
+            .compactMap { $0 }.sorted { $0.address < $1.address }
     }
 
     private func observeOne(_ address: ResourceAddress, shape: Value?) async -> ObservedResource? {

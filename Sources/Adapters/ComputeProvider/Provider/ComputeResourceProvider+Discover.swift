@@ -169,25 +169,13 @@ extension ComputeResourceProvider {
             let key = Exposure(cluster: m.cluster, name: m.exposure)
             return policies[key] != nil || !released.contains(key)
         }
-        let limit = configuration.maxConcurrentRequests
-        return try await withThrowingTaskGroup(of: DiscoveredResource.self) { group in
-            var out: [DiscoveredResource] = []
-            var next = 0
-            func launch() {
-                let (item, m) = wanted[next]
-                next += 1
-                let policy = item.kind.hasLabels ? m.policy : policy(of: Exposure(cluster: m.cluster, name: m.exposure))
-                group.addTask {
-                    try await self.discovered(item, cluster: m.cluster, exposure: m.exposure, adopted: m.adopted, policy: policy)
-                }
-            }
-            while next < min(wanted.count, limit) { launch() }
-            while let done = try await group.next() {
-                out.append(done)
-                if next < wanted.count { launch() }
-            }
-            return out.sorted { $0.address < $1.address }
+        let jobs = wanted.map { item, m in
+            (item: item, cluster: m.cluster, exposure: m.exposure, adopted: m.adopted,
+             policy: item.kind.hasLabels ? m.policy : policy(of: Exposure(cluster: m.cluster, name: m.exposure)))
         }
+        return try await jobs.concurrentMap(limit: configuration.maxConcurrentRequests) { job in
+            try await self.discovered(job.item, cluster: job.cluster, exposure: job.exposure, adopted: job.adopted, policy: job.policy)
+        }.sorted { $0.address < $1.address }
     }
 
     /// A found item as a discovered resource, observed from its listed body (and a NEG's endpoints).

@@ -41,22 +41,7 @@ extension ComputeResourceProvider {
             }
         }
         let work = items.values.sorted { $0.address < $1.address }
-        let limit = configuration.maxConcurrentRequests
-        let observed = await withTaskGroup(of: ObservedResource?.self) { group in
-            var results: [ObservedResource] = []
-            var next = 0
-            func launch() {
-                let item = work[next]
-                next += 1
-                group.addTask { await self.observeOne(item) }
-            }
-            while next < min(work.count, limit) { launch() }
-            while let done = await group.next() {
-                if let done { results.append(done) }
-                if next < work.count { launch() }
-            }
-            return results
-        }
+        let observed = await work.concurrentMap(limit: configuration.maxConcurrentRequests) { await self.observeOne($0) }.compactMap { $0 }
         try Task.checkCancellation()
         return (observed + failures.values).sorted { $0.address < $1.address }
     }
