@@ -5,6 +5,8 @@
 # a closed loopback port (--resolve), so asking a broker what it runs is refused at once, as for a broker that is
 # down, and nothing leaves the machine.
 # Usage: Benchmarks/clusters-dry-run/run.sh [RUNS] [K]    (LATENCY_MS=50 by default)
+# PLANS_DIR=dir keeps each size's and state's plan (`--output json`, the work directory's path replaced by WORK) as
+# dir/K-STATE.json, to diff the plans of two builds.
 #
 # Cluster i (kafka-cNN) is the Azure seed (Benchmarks/cloud-dry-run/scenario.py: the seed's manifests with a
 # relative configPath and `restart: {policy: manual}`) in its own resource group kafka-pls-rg-NN; the K clusters
@@ -16,6 +18,8 @@ cd "$(dirname "$0")/../.."
 runs=${1:-7}
 clusters=${2:-20}
 latency=${LATENCY_MS:-50}
+plans=${PLANS_DIR:-}
+[ -z "$plans" ] || { mkdir -p "$plans"; plans=$(cd "$plans" && pwd); }
 command -v python3 >/dev/null || { echo "bench: needs python3" >&2; exit 1; }
 swift build -c release --product reconcile >/dev/null
 swift build -c release --product arm-emulator >/dev/null
@@ -74,6 +78,12 @@ for k in 1 "$clusters"; do
             [ "$rc" -eq "$expect" ] || { echo "bench: $k clusters $state: exit $rc, expected $expect:" >&2; cat "$dir/out" >&2; exit 1; }
             ((run == 0)) || echo "$k $state $((t1 - t0)) $(($(wc -l <"$dir/requests.jsonl") - before))" >>"$work/results"
         done
+        if [ -n "$plans" ]; then
+            rc=0
+            "$reconcile" --dry-run --detailed-exitcode --output json "${args[@]}" >"$dir/plan.json" 2>/dev/null || rc=$?
+            [ "$rc" -eq "$expect" ] || { echo "bench: $k clusters $state (json): exit $rc, expected $expect" >&2; exit 1; }
+            sed -e "s|$work|WORK|g" "$dir/plan.json" >"$plans/$k-$state.json"
+        fi
     }
     measure fresh 2
     "$reconcile" "${args[@]}" >"$dir/apply.out" 2>&1 || { echo "bench: apply failed:" >&2; cat "$dir/apply.out" >&2; exit 1; }
