@@ -68,6 +68,11 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
                 "observe": "\(result.timings.observe)", "plan": "\(result.timings.plan)", "apply": "\(result.timings.apply)",
             ])
         }
+        let clusters = request.manifests.clusters.map(\.name.value).sorted()
+        // A dry-run takes no lock, so its state is read while the desired state compiles (on another core); an
+        // apply reads it once its locks are held.
+        let store = self.store
+        async let earlyState = request.mode == .dryRun ? Self.readState(clusters, from: store) : nil
         let factsStarted = clock.now
         let facts = await Self.readFacts(request.manifests, reader: factsReader)
         result.timings.observe = factsStarted.duration(to: clock.now)
@@ -77,7 +82,6 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
             result.stop = .invalidDesiredState
             return result
         }
-        let clusters = request.manifests.clusters.map(\.name.value).sorted()
         var locks: [LockInfo] = []
         if request.mode == .apply {
             do {
@@ -91,34 +95,52 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
             }
         }
         let inForce = request.mode == .apply ? locks + clusters.compactMap { request.heldLocks[$0] } : []
-        await run(request, desired: desired, clusters: clusters, locks: inForce, into: &result, logger: logger, events: events)
+        let early = await earlyState
+        let state = if let early { early } else { await Self.readState(clusters, from: store) }
+        switch state {
+        case .success(let state):
+            await run(
+                request, desired: desired, clusters: clusters, state: state, locks: inForce, into: &result, logger: logger,
+                events: events)
+        case .failure(let error):
+            result.stop = .state("cannot read state: \(error)")
+        }
         await release(locks, into: &result)
         return result
     }
 
-    private func run(
-        _ request: PassRequest, desired: DesiredState, clusters: [String], locks: [LockInfo], into result: inout PassResult, logger: Logger,
-        events: @escaping @Sendable (PassEvent) async -> Void
-    ) async {
-        let scope = TargetScope(selectors: request.targets, desired: desired.resources)
+    /// Every cluster's inventory and journal.
+    struct StoredState: Sendable {
         var inventories: [String: Inventory] = [:]
         var journals: [String: [JournalEntry]] = [:]
+    }
+
+    /// Reads every cluster's state at once: decoding it is most of a many-cluster pass's own work.
+    static func readState(_ clusters: [String], from store: any StateStore) async -> Result<StoredState, any Error> {
         do {
-            // Every cluster's state at once: decoding it is most of a many-cluster pass's own work.
-            let store = self.store
-            try await withThrowingTaskGroup(of: (String, Inventory, [JournalEntry]).self) { group in
+            return .success(try await withThrowingTaskGroup(of: (String, Inventory, [JournalEntry]).self) { group in
                 for cluster in clusters {
                     group.addTask { (cluster, try await store.inventory(cluster: cluster), try await store.journal(cluster: cluster)) }
                 }
+                var state = StoredState()
                 for try await (cluster, inventory, journal) in group {
-                    inventories[cluster] = inventory
-                    journals[cluster] = journal
+                    state.inventories[cluster] = inventory
+                    state.journals[cluster] = journal
                 }
-            }
+                return state
+            })
         } catch {
-            result.stop = .state("cannot read state: \(error)")
-            return
+            return .failure(error)
         }
+    }
+
+    private func run(
+        _ request: PassRequest, desired: DesiredState, clusters: [String], state: StoredState, locks: [LockInfo],
+        into result: inout PassResult, logger: Logger, events: @escaping @Sendable (PassEvent) async -> Void
+    ) async {
+        let scope = TargetScope(selectors: request.targets, desired: desired.resources)
+        var inventories = state.inventories
+        let journals = state.journals
         let inventoryList = clusters.compactMap { inventories[$0] }
         let families = Set(desired.resources.map(\.address.provider) + inventoryList.flatMap { $0.entries.keys.map(\.provider) })
         let providers = self.providers.providers(for: request.manifests, needing: families, inventories: inventoryList)
