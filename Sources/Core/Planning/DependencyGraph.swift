@@ -86,9 +86,10 @@ struct DependencyGraph<Node: Hashable & Comparable> {
         var counter = 0
 
         for root in nodes.sorted() where index[root] == nil {
-            var work: [(node: Node, next: Int)] = [(root, 0)]
+            // Each node's sorted dependencies are taken once, when it is entered.
+            var work: [(node: Node, deps: [Node], next: Int)] = [(root, dependencies(of: root), 0)]
             while !work.isEmpty {
-                let (node, next) = work[work.count - 1]
+                let (node, deps, next) = work[work.count - 1]
                 if next == 0 {
                     index[node] = counter
                     lowlink[node] = counter
@@ -96,12 +97,11 @@ struct DependencyGraph<Node: Hashable & Comparable> {
                     stack.append(node)
                     onStack.insert(node)
                 }
-                let deps = dependencies(of: node)
                 if next < deps.count {
                     work[work.count - 1].next += 1
                     let dep = deps[next]
                     if index[dep] == nil {
-                        work.append((dep, 0))
+                        work.append((dep, dependencies(of: dep), 0))
                     } else if onStack.contains(dep) {
                         lowlink[node] = min(lowlink[node]!, index[dep]!)
                     }

@@ -94,7 +94,7 @@ public enum Planner {
         var conflicting: [ResourceSpec] = []
         for address in byAddress.keys.sorted() {
             let group = byAddress[address]!
-            if group.allSatisfy({ $0 == group[0] }) {
+            if group.count == 1 || group.allSatisfy({ $0 == group[0] }) {
                 specs.append(group[0])
             } else {
                 let places = group.compactMap(\.source).sorted().map(\.description)

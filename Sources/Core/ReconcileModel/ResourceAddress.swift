@@ -25,7 +25,55 @@ public struct ResourceAddress: Sendable, Hashable, Codable, Comparable, CustomSt
 
     public var description: String { "\(cluster)/\(type)/\(name)" }
 
-    public static func < (a: ResourceAddress, b: ResourceAddress) -> Bool { a.description < b.description }
+    /// The order of `description`. Addresses are sorted everywhere (the planner's graphs, observations, output), so
+    /// this does not build the descriptions: when both are ASCII, as the manifests' names are, `String` order is
+    /// byte order, walked over `CLUSTER/TYPE/NAME` in place; anything else compares the descriptions (`String`
+    /// order normalises Unicode first).
+    public static func < (a: ResourceAddress, b: ResourceAddress) -> Bool {
+        guard a.isASCII, b.isASCII else { return a.description < b.description }
+        var x = DescriptionBytes(a), y = DescriptionBytes(b)
+        while true {
+            switch (x.next(), y.next()) {
+            case (let p?, let q?):
+                if p != q { return p < q }
+            case (nil, _?): return true
+            case (_, nil): return false
+            }
+        }
+    }
+
+    private var isASCII: Bool {
+        cluster.utf8.allSatisfy { $0 < 0x80 } && type.utf8.allSatisfy { $0 < 0x80 } && name.utf8.allSatisfy { $0 < 0x80 }
+    }
+
+    /// The UTF-8 of `description`, without building it.
+    private struct DescriptionBytes {
+        var cluster: String.UTF8View.Iterator
+        var type: String.UTF8View.Iterator
+        var name: String.UTF8View.Iterator
+        var segment = 0
+
+        init(_ address: ResourceAddress) {
+            cluster = address.cluster.utf8.makeIterator()
+            type = address.type.utf8.makeIterator()
+            name = address.name.utf8.makeIterator()
+        }
+
+        mutating func next() -> UInt8? {
+            switch segment {
+            case 0:
+                if let byte = cluster.next() { return byte }
+                segment = 1
+                return UInt8(ascii: "/")
+            case 1:
+                if let byte = type.next() { return byte }
+                segment = 2
+                return UInt8(ascii: "/")
+            default:
+                return name.next()
+            }
+        }
+    }
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
