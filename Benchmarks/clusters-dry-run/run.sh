@@ -5,8 +5,10 @@
 # a closed loopback port (--resolve), so asking a broker what it runs is refused at once, as for a broker that is
 # down, and nothing leaves the machine.
 # Usage: Benchmarks/clusters-dry-run/run.sh [RUNS] [K]    (LATENCY_MS=50 by default)
-# PLANS_DIR=dir keeps each size's and state's plan (`--output json`, the work directory's path replaced by WORK) as
-# dir/K-STATE.json, to diff the plans of two builds.
+# RECONCILE=path runs another build's reconcile binary (to compare two builds on the same emulator build).
+# PLANS_DIR=dir keeps each size's and state's plan (`--output json`, the work directory's path replaced by WORK and
+# UUIDs by UUID: each emulator gives its Private Link Services a fresh alias) as dir/K-STATE.json, to diff the plans
+# of two builds.
 #
 # Cluster i (kafka-cNN) is the Azure seed (Benchmarks/cloud-dry-run/scenario.py: the seed's manifests with a
 # relative configPath and `restart: {policy: manual}`) in its own resource group kafka-pls-rg-NN; the K clusters
@@ -24,7 +26,7 @@ command -v python3 >/dev/null || { echo "bench: needs python3" >&2; exit 1; }
 swift build -c release --product reconcile >/dev/null
 swift build -c release --product arm-emulator >/dev/null
 bindir=$(swift build -c release --show-bin-path)
-reconcile=$bindir/reconcile
+reconcile=${RECONCILE:-$bindir/reconcile}
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -82,7 +84,8 @@ for k in 1 "$clusters"; do
             rc=0
             "$reconcile" --dry-run --detailed-exitcode --output json "${args[@]}" >"$dir/plan.json" 2>/dev/null || rc=$?
             [ "$rc" -eq "$expect" ] || { echo "bench: $k clusters $state (json): exit $rc, expected $expect" >&2; exit 1; }
-            sed -e "s|$work|WORK|g" "$dir/plan.json" >"$plans/$k-$state.json"
+            sed -E -e "s|$work|WORK|g" -e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UUID/g' \
+                "$dir/plan.json" >"$plans/$k-$state.json"
         fi
     }
     measure fresh 2
