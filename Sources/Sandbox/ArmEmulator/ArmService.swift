@@ -67,6 +67,15 @@ final class ArmService: Sendable {
         // Absolute URLs use the Host the client addressed (when it names a port), else the bound address.
         let host = request.header("host").flatMap { $0.split(separator: ":").count >= 2 && !$0.hasSuffix("]") ? $0 : nil }
         let base = host.map { "http://\($0)" } ?? baseURL.withLock { $0 }
+        // A read runs on a snapshot of the world (copy-on-write: taking it costs nothing), outside the lock, so reads
+        // are served side by side as ARM serves them, not one after another behind writes. A read that changes the world
+        // (`World.readEffects`: a poll, a GET of a resource being changed, a token) runs again under the lock.
+        if request.method == "GET" || request.method == "HEAD" {
+            let snapshot = world.withLock { $0 }
+            var read = Transaction(world: snapshot, configuration: configuration, baseURL: base, directives: directives, request: request)
+            let response = read.run()
+            if read.world.readEffects == snapshot.readEffects { return response }
+        }
         let (response, revision) = world.withLock { current -> (HTTPResponse, Int) in
             var transaction = Transaction(
                 world: World(), configuration: configuration, baseURL: base, directives: directives, request: request)

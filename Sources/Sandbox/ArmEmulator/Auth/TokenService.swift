@@ -15,6 +15,7 @@ enum TokenService {
     static func issue(_ world: inout World) -> String {
         let token = "emu." + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         world.issuedTokens.insert(token)
+        world.readEffects += 1
         return token
     }
 

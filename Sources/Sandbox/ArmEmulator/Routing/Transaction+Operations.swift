@@ -19,6 +19,7 @@ extension Transaction {
 
     /// One observation: `InProgress` while polls remain, then the operation completes.
     mutating func observe(_ operationID: String) {
+        world.readEffects += 1
         guard var operation = world.operations[operationID.lowercased()], operation.isRunning else { return }
         if operation.remainingPolls > 0 {
             operation.remainingPolls -= 1

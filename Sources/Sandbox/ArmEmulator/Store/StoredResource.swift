@@ -34,6 +34,9 @@ struct World: Sendable {
     var nextSequence = 0
     /// Bumped on every change that can affect the data path (forwarding is recomputed when it moves).
     var revision = 0
+    /// Bumped by what a GET can change: an operation advanced by a poll or by a GET of the resource it changes, a
+    /// token issued by the metadata endpoint. A read that bumped it is run again under the world's lock.
+    var readEffects = 0
 
     func resource(_ id: ResourceID) -> StoredResource? { resources[id.parent.key] }
 
