@@ -46,13 +46,21 @@ extension ComputeResourceProvider {
         return (observed + failures.values).sorted { $0.address < $1.address }
     }
 
+    /// A NEG's endpoints; nil when the NEG does not exist.
+    private func endpoints(of path: String) async throws -> [Value]? {
+        do {
+            return try await client.list("POST", path + "/listNetworkEndpoints").map { $0["networkEndpoint"] ?? .null }
+        } catch let error as ComputeAPIError where error.status == 404 {
+            return nil
+        }
+    }
+
     private func observeOne(_ item: ObserveItem) async -> ObservedResource? {
         do {
+            // A NEG's endpoints are not in its body: they are listed beside its GET, not after it (one round trip).
+            async let listed = item.kind == .networkEndpointGroup ? endpoints(of: item.path) : nil
             guard let body = try await client.get(item.path) else { return nil }
-            var endpoints: [Value]?
-            if item.kind == .networkEndpointGroup {
-                endpoints = try await client.list("POST", item.path + "/listNetworkEndpoints").map { $0["networkEndpoint"] ?? .null }
-            }
+            let endpoints = try await listed
             var seen = ObservedResource(
                 address: item.address, cloudID: item.path,
                 properties: Normaliser.normalise(body, kind: item.kind, desired: item.shape, endpoints: endpoints),

@@ -8,7 +8,7 @@ import Synchronization
 /// health checks, forwarding rules and the service attachment.
 ///
 /// Contract (on top of `ResourceProvider`'s):
-/// - `observe` only reads (GET, and `listNetworkEndpoints` for a NEG), all addresses concurrently, at most
+/// - `observe` only reads (GET, and `listNetworkEndpoints` for a NEG, sent beside its GET), all addresses concurrently, at most
 ///   `maxConcurrentRequests` at once. 404 is "absent"; a failure to read one address is `.failed` for it alone; it
 ///   throws only when no token can be had. Bodies are normalised (``Normaliser``); ownership is `.reconciler` when
 ///   the labels (instances, forwarding rules) or the description (the other types) say the reconciler made it for

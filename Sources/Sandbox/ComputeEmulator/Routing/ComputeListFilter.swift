@@ -1,5 +1,6 @@
 import ArmEmulator
 import Foundation
+import Synchronization
 
 /// The `filter` of Compute's `list` and `aggregatedList`, in its two forms (which one request cannot mix), as the
 /// discovery document describes them:
@@ -21,6 +22,10 @@ struct ComputeListFilter {
     }
 
     let expression: Expression?
+
+    /// Compiled expressions by their text: a client sends the same few filters on every pass, and compiling one
+    /// (ICU) costs more than matching it.
+    nonisolated(unsafe) static let compiled = Mutex<[String: NSRegularExpression]>([:])
 
     static func parse(_ text: String?) throws(ComputeError) -> ComputeListFilter {
         guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return ComputeListFilter(expression: nil) }
@@ -209,7 +214,9 @@ struct ComputeListFilter {
         }
 
         func regex(_ text: String) throws(Malformed) -> NSRegularExpression {
+            if let cached = ComputeListFilter.compiled.withLock({ $0[text] }) { return cached }
             guard let compiled = try? NSRegularExpression(pattern: "^(?:\(text))$") else { throw Malformed() }
+            ComputeListFilter.compiled.withLock { $0[text] = compiled }
             return compiled
         }
 
