@@ -32,7 +32,7 @@ public struct ClusterRoller: BrokerRoller {
         let reader = HealthReader(cluster: cluster, dialer: dialer)
         var completed: [String] = []
         var current: Set<Int> = []
-        for (id, change) in byBroker.sorted(by: { $0.key < $1.key }) where await runsConfig(id, change.after) {
+        for (id, change) in byBroker.sorted(by: { $0.key < $1.key }) where await isCurrent(id, change, events: events) {
             do { try await events(.alreadyCurrent(change)) } catch { return RollResult(completed: completed, halt: (nil, "cannot record progress: \(error)")) }
             completed.append(change.id)
             current.insert(id)
@@ -138,8 +138,27 @@ public struct ClusterRoller: BrokerRoller {
 
     /// Whether broker `id` already runs `config`: every written key's live value (DescribeConfigs on the
     /// broker itself, which also proves its identity) equals the config semantically. Unknown means no.
-    func runsConfig(_ id: Int, _ config: Value?) async -> Bool {
-        guard let wanted = config?.objectValue, !wanted.isEmpty, let live = await liveConfig(id, keys: wanted.keys.sorted()) else { return false }
+    /// Whether broker `id` already runs what `change` gives it. A broker whose restart another run started and
+    /// did not see finish (`restart_pending`) and that does not answer may be coming back from that very restart:
+    /// its restart command outlives a leader that was killed or paused mid-roll. It is given the restart
+    /// command's allowance (`restartTimeout`) to answer before it is judged, so it is not restarted a second time.
+    func isCurrent(_ id: Int, _ change: Change, events: @escaping @Sendable (RollEvent) async throws -> Void) async -> Bool {
+        var verdict = await runsConfig(id, change.after)
+        guard verdict == nil, change.reason == .restartPending else { return verdict == true }
+        let clock = ContinuousClock()
+        let deadline = clock.now + cluster.restartTimeout
+        try? await events(.waiting(change, waitingFor: ["broker \(id) to answer: a restart another run started may still be under way"]))
+        while verdict == nil, clock.now < deadline {
+            await sleep(cluster.timeouts.poll)
+            verdict = await runsConfig(id, change.after)
+        }
+        return verdict == true
+    }
+
+    /// Whether broker `id` runs `config` (DescribeConfigs on the broker itself); nil when it does not answer.
+    func runsConfig(_ id: Int, _ config: Value?) async -> Bool? {
+        guard let wanted = config?.objectValue, !wanted.isEmpty else { return false }
+        guard let live = await liveConfig(id, keys: wanted.keys.sorted()) else { return nil }
         for (key, value) in wanted {
             guard let want = value.stringValue else { continue }
             guard let have = live[key]?.value, BrokerConfigSemantics.equivalent(key: key, want, have) else { return false }

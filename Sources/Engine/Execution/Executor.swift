@@ -80,7 +80,8 @@ public struct Executor: Sendable {
                                 return await asked(change)
                             }
                             group.addTask {
-                                await Executor.roll(restarts, with: roller, journal: journal, events: events, beforeRestart: beforeRestart)
+                                await Executor.roll(
+                                    restarts, with: roller, journal: journal, events: events, beforeRestart: beforeRestart, lastCheck: confirmLock)
                             }
                             continue
                         }
@@ -153,12 +154,13 @@ public struct Executor: Sendable {
     }
 
     /// Hands a cluster's restarts to its roller, journalling each broker as the roll reaches it: "started"
-    /// before it goes down, "succeeded" once it is back and healthy. Brokers the roll never reached are
+    /// before it goes down (the lock confirmed before and again after that write), "succeeded" once it is back and healthy. Brokers the roll never reached are
     /// skipped, naming the halt.
     private static func roll(
         _ restarts: [Change], with roller: any BrokerRoller,
         journal: @escaping @Sendable (Change, JournalEntry.Status, String?) async throws -> Void,
-        events: @escaping @Sendable (ApplyEvent) async -> Void, beforeRestart: @escaping @Sendable (Change) async -> String?
+        events: @escaping @Sendable (ApplyEvent) async -> Void, beforeRestart: @escaping @Sendable (Change) async -> String?,
+        lastCheck: @escaping @Sendable (Change) async -> String?
     ) async -> [Outcome] {
         let byID = Dictionary(restarts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let call = Task {
@@ -168,6 +170,10 @@ public struct Executor: Sendable {
                     if let reason = await beforeRestart(change) { throw RollInterruption(reason) }
                     await events(.started(change))
                     try await journal(change, .started, nil)
+                    // The lock once more, last, right before the broker goes down: a process paused or stalled since
+                    // the check above (SIGSTOP, a slow journal write) may have lost it to another replica meanwhile,
+                    // which then restarts this broker itself. The journal's "started" is then resumed like a crash's.
+                    if let reason = await lastCheck(change) { throw RollInterruption(reason) }
                 case .restarted(let change):
                     try await journal(change, .succeeded, nil)
                     await events(.succeeded(change))

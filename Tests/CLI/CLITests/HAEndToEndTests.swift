@@ -125,7 +125,7 @@ struct HAEndToEndTests {
         // Frozen before or after sending the restart, the broker is restarted once: by a (b then finds it current)
         // or by b (a's journal write, which precedes the restart, is refused after the thaw).
         #expect(zip(startsBefore, vms.map(Self.starts)).allSatisfy { $1 == $0 + 1 },
-                "each broker restarted exactly once: \(startsBefore) -> \(vms.map(Self.starts)); a \(restartedByA), b \(Self.restarting(b))")
+                "each broker restarted exactly once: \(startsBefore) -> \(vms.map(Self.starts)); a \(restartedByA), b \(Self.restarting(b))\nA:\n\(a.text)\nB:\n\(b.text)")
         let after = vms.map(sim.cluster.pid)
         for i in vms.indices { #expect(after[i] != before[i], "broker \(i + 1) runs its new config:\n\(b.text)") }
     }

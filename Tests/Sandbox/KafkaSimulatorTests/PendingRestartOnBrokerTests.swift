@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import KafkaRolling
 import ProviderAPI
 import ReconcileModel
@@ -75,5 +76,36 @@ struct PendingRestartOnBrokerTests {
         _ = sim.terminate(2)
         try sim.start(2)
         #expect(await roller.notRunning(try Self.files(sim)).isEmpty)
+    }
+
+    @Test("A broker whose restart another run started and that does not answer yet is waited for, found on its new config, and not restarted again")
+    func interruptedRestartIsWaitedFor() async throws {
+        let sim = try SimCluster(nodes: 3)
+        defer { sim.stopAll() }
+        try sim.startAllAndWaitHealthy()
+        let roller = Self.roller(sim)  // its remote refuses every command: a restart would fail the roll
+        let change = Change(
+            address: Self.address(2), action: .restartBroker, reason: .restartPending, after: try Self.files(sim)[Self.address(2)])
+        // Broker 2 is coming back from a restart the previous leader's command started: down now, up in a moment.
+        _ = sim.terminate(2)
+        let comeback = Task.detached {
+            try await Task.sleep(for: .milliseconds(1500))
+            try sim.start(2)
+        }
+        let seen = Mutex<[String]>([])
+        let result = await roller.roll([change]) { event in
+            switch event {
+            case .alreadyCurrent(let c): seen.withLock { $0.append("current \(c.address.name)") }
+            case .restarting(let c, _): seen.withLock { $0.append("restarting \(c.address.name)") }
+            case .waiting(_, let why): seen.withLock { $0.append("waiting: \(why.joined())") }
+            case .restarted(let c): seen.withLock { $0.append("restarted \(c.address.name)") }
+            }
+        }
+        try await comeback.value
+        #expect(result.halt == nil, "\(String(describing: result.halt))")
+        #expect(result.completed == [change.id])
+        let events = seen.withLock { $0 }
+        #expect(events.first?.hasPrefix("waiting: broker 2 to answer") == true, "\(events)")
+        #expect(events.last == "current 2" && !events.contains("restarting 2"), "\(events)")
     }
 }

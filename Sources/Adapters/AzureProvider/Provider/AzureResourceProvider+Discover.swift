@@ -46,22 +46,8 @@ extension AzureResourceProvider {
             throw ProviderError(error.kind, "cannot list the resources tagged as the reconciler's: \(error.message)")
         }
         let unknown = found.filter { !known.contains($0.lowercased()) && Self.kind(ofID: $0) != nil }
-        let limit = configuration.maxConcurrentRequests
-        return try await withThrowingTaskGroup(of: DiscoveredResource?.self) { group in
-            var out: [DiscoveredResource] = []
-            var next = 0
-            func launch() {
-                let id = unknown[next]
-                next += 1
-                group.addTask { try await self.discovered(id, clusters: clusters) }
-            }
-            while next < min(unknown.count, limit) { launch() }
-            while let done = try await group.next() {
-                if let done { out.append(done) }
-                if next < unknown.count { launch() }
-            }
-            return out.sorted { $0.address < $1.address }
-        }
+        return try await unknown.concurrentMap(limit: configuration.maxConcurrentRequests) { try await self.discovered($0, clusters: clusters) }
+            .compactMap { $0 }.sorted { $0.address < $1.address }
     }
 
     /// The kind of a top-level resource or resource-group id, nil for any other.

@@ -61,22 +61,8 @@ extension AzureResourceProvider {
             }
         }
         let work = groups.keys.sorted()
-        let limit = configuration.maxConcurrentRequests
-        let observed = await withTaskGroup(of: [ObservedResource].self) { group in
-            var results: [ObservedResource] = []
-            var next = 0
-            func launch() {
-                let batch = groups[work[next]]!
-                next += 1
-                group.addTask { await self.observeGroup(batch) }
-            }
-            while next < min(work.count, limit) { launch() }
-            while let done = await group.next() {
-                results += done
-                if next < work.count { launch() }
-            }
-            return results
-        }
+        let batches = work.map { groups[$0]! }
+        let observed = await batches.concurrentMap(limit: configuration.maxConcurrentRequests) { await self.observeGroup($0) }.flatMap { $0 }
         try Task.checkCancellation()
         return (observed + failures.values).sorted { $0.address < $1.address }
     }
