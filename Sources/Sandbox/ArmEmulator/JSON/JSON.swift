@@ -144,6 +144,12 @@ extension JSON {
 
     private static func quote(_ text: String, into out: inout String) {
         out += "\""
+        // Most strings need no escape: appended whole (one copy instead of one append per character).
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

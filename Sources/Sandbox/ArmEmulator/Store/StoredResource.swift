@@ -47,9 +47,9 @@ struct World: Sendable {
     /// Top-level resources of `namespace/type`, optionally within one subscription and group, in creation order.
     func all(_ namespace: String, _ type: String, subscription: String? = nil, group: String? = nil) -> [StoredResource] {
         resources.values.filter {
-            $0.id.namespace?.lowercased() == namespace.lowercased() && $0.id.type?.lowercased() == type.lowercased()
-                && (subscription == nil || $0.id.subscription.lowercased() == subscription!.lowercased())
-                && (group == nil || $0.id.resourceGroup.lowercased() == group!.lowercased())
+            $0.id.type?.sameID(type) == true && $0.id.namespace?.sameID(namespace) == true
+                && (subscription == nil || $0.id.subscription.sameID(subscription))
+                && (group == nil || $0.id.resourceGroup.sameID(group))
         }.sorted { $0.sequence < $1.sequence }
     }
 
@@ -69,5 +69,20 @@ struct World: Sendable {
 
 extension String {
     /// Case-insensitive equality, as ARM compares IDs and names.
-    func sameID(_ other: String?) -> Bool { other.map { lowercased() == $0.lowercased() } ?? false }
+    /// ASCII case-insensitive equality (ARM ids), without building lowercased copies: the emulator compares ids
+    /// for every resource it renders.
+    func sameID(_ other: String?) -> Bool {
+        guard let other else { return false }
+        var a = utf8.makeIterator(), b = other.utf8.makeIterator()
+        while true {
+            switch (a.next(), b.next()) {
+            case (nil, nil): return true
+            case (let x?, let y?):
+                if x == y { continue }
+                let lx = (0x41...0x5A).contains(x) ? x | 0x20 : x, ly = (0x41...0x5A).contains(y) ? y | 0x20 : y
+                if lx != ly { return false }
+            default: return false
+            }
+        }
+    }
 }
