@@ -31,10 +31,18 @@ public enum StandardProviders {
             ProviderFamily("kafka", lifetime: .manifests) { manifests in
                 brokerProvider(for: manifests, remote: remote, dialer: dialer, now: now)
             },
-            ProviderFamily("azure", lifetime: .reconciler, alwaysNeeded: !(environment["AZURE_SUBSCRIPTION_ID"] ?? "").isEmpty) { _ in
+            ProviderFamily(
+                "azure", lifetime: .reconciler, alwaysNeeded: !(environment["AZURE_SUBSCRIPTION_ID"] ?? "").isEmpty,
+                declared: { !$0.azureExposures.isEmpty }
+            ) { _ in
                 AzureCloud.provider(environment: environment, log: cloudLog("azure", httpLog))
             },
-            ProviderFamily("gcp", lifetime: .reconciler, alwaysNeeded: !(environment["GOOGLE_CLOUD_PROJECT"] ?? "").isEmpty) { _ in GcpCloud.provider(environment: environment, log: cloudLog("gcp", httpLog)) },
+            ProviderFamily(
+                "gcp", lifetime: .reconciler, alwaysNeeded: !(environment["GOOGLE_CLOUD_PROJECT"] ?? "").isEmpty,
+                declared: { !$0.gcpExposures.isEmpty }
+            ) { _ in
+                GcpCloud.provider(environment: environment, log: cloudLog("gcp", httpLog))
+            },
         ])
     }
 

@@ -11,6 +11,16 @@ import Synchronization
 /// each of its addresses "not observable" in the plan, never a guess). Must not block on the network.
 public protocol ProviderSource: Sendable {
     func providers(for manifests: ManifestSet, needing families: Set<String>, inventories: [Inventory]) -> [any ResourceProvider]
+
+    /// Called first in a pass, before the desired state is compiled: starts in the background what the first
+    /// requests of the providers these manifests evidently need will wait for (`ResourceProvider.prepare`). Returns
+    /// at once; never touches the network in the caller's time.
+    func prepare(for manifests: ManifestSet)
+}
+
+extension ProviderSource {
+    /// By default, nothing is started early.
+    public func prepare(for manifests: ManifestSet) {}
 }
 
 /// Providers by resource-type family (`azure`, `gcp`, `kafka`: the prefix of `ResourceAddress.type`). Each
@@ -37,13 +47,27 @@ public final class ProviderRegistry: ProviderSource {
             case .manifests:
                 return family.make(manifests)
             case .reconciler:
-                return built.withLock { cache in
-                    if let provider = cache[name] { return provider }
-                    let provider = family.make(manifests)
-                    cache[name] = provider
-                    return provider
-                }
+                return kept(family, manifests: manifests)
             }
+        }
+    }
+
+    /// Builds (once) and prepares the kept providers of the families the manifests declare resources of (or that
+    /// are always needed); those built for each pass from its manifests keep nothing worth starting early.
+    public func prepare(for manifests: ManifestSet) {
+        for name in families.keys.sorted() {
+            let family = families[name]!
+            guard family.lifetime == .reconciler, family.alwaysNeeded || family.declared(manifests) else { continue }
+            kept(family, manifests: manifests).prepare()
+        }
+    }
+
+    private func kept(_ family: ProviderFamily, manifests: ManifestSet) -> any ResourceProvider {
+        built.withLock { cache in
+            if let provider = cache[family.name] { return provider }
+            let provider = family.make(manifests)
+            cache[family.name] = provider
+            return provider
         }
     }
 }
@@ -62,14 +86,20 @@ public struct ProviderFamily: Sendable {
     /// Built for every pass, needed or not: the operator named where to look (`AZURE_SUBSCRIPTION_ID`), so its
     /// resources are discovered even once the manifests and the local inventory no longer mention the family.
     public var alwaysNeeded: Bool
+    /// Whether a manifest set evidently declares resources of this family (its provider is then prepared at the
+    /// start of a pass, before the desired state is compiled); the desired state remains what decides.
+    public var declared: @Sendable (ManifestSet) -> Bool
     public var make: @Sendable (ManifestSet) -> any ResourceProvider
 
     public init(
-        _ name: String, lifetime: Lifetime, alwaysNeeded: Bool = false, make: @escaping @Sendable (ManifestSet) -> any ResourceProvider
+        _ name: String, lifetime: Lifetime, alwaysNeeded: Bool = false,
+        declared: @escaping @Sendable (ManifestSet) -> Bool = { _ in false },
+        make: @escaping @Sendable (ManifestSet) -> any ResourceProvider
     ) {
         self.name = name
         self.lifetime = lifetime
         self.alwaysNeeded = alwaysNeeded
+        self.declared = declared
         self.make = make
     }
 }

@@ -31,6 +31,12 @@ public protocol ResourceProvider: Sendable {
     /// The capability to roll brokers (`.restartBroker` changes go to it as one roll per cluster, and it predicts
     /// their order); nil for providers that restart nothing.
     var roller: (any BrokerRoller)? { get }
+
+    /// Starts, in the background, what this provider's first request of a pass waits for (an access token), so it
+    /// is under way while the pass still reads its state. Called once the desired state names the provider's family,
+    /// before `observe`. Returns at once, never mutates anything anywhere (a token request is a read) and never
+    /// fails: what goes wrong is met again, and reported, by the `observe` or `discover` that needs it.
+    func prepare()
 }
 
 extension ResourceProvider {
@@ -39,6 +45,9 @@ extension ResourceProvider {
 
     /// By default, a provider restarts nothing.
     public var roller: (any BrokerRoller)? { nil }
+
+    /// By default, nothing to start early.
+    public func prepare() {}
 }
 
 /// Errors carry a retry class so callers know whether trying again can help.

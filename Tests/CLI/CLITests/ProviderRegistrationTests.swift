@@ -1,8 +1,10 @@
 import FileStateStore
 import Foundation
 import Manifests
+import ProviderAPI
 import ReconcileEngine
 import ReconcileModel
+import Synchronization
 import Testing
 import TestSupport
 
@@ -46,4 +48,45 @@ struct ProviderRegistrationTests {
         let rule = try #require(created.firstIndex(of: ResourceTypes.Gcp.forwardingRule))
         #expect(rule < attachment)
     }
+
+    @Test("A pass prepares the kept providers its manifests declare before anything is observed; undeclared families are not built")
+    func prepared() async throws {
+        let events = EventLog()
+        let gcp = Preparing(base: InMemoryProvider(types: Set(ResourceTypes.Gcp.adoptable)), name: "gcp", events: events)
+        let built = EventLog()
+        let engine = Self.reconciler(
+            [
+                ProviderFamily("kafka", lifetime: .manifests) { _ in InMemoryProvider(types: [ResourceTypes.Kafka.brokerConfig]) },
+                ProviderFamily("gcp", lifetime: .reconciler, declared: { !$0.gcpExposures.isEmpty }) { _ in gcp },
+                ProviderFamily("azure", lifetime: .reconciler, declared: { !$0.azureExposures.isEmpty }) { _ in
+                    built.append("azure built")
+                    return InMemoryProvider(types: [])
+                },
+            ], state: temporaryDirectory())
+        _ = await engine.reconcile(PassRequest(manifests: Self.manifests, mode: .dryRun))
+        _ = await engine.reconcile(PassRequest(manifests: Self.manifests, mode: .dryRun))
+        #expect(events.all == ["gcp prepare", "gcp observe", "gcp prepare", "gcp observe"])
+        #expect(built.all.isEmpty)
+    }
+}
+
+private final class EventLog: Sendable {
+    private let events = Mutex<[String]>([])
+    func append(_ event: String) { events.withLock { $0.append(event) } }
+    var all: [String] { events.withLock { $0 } }
+}
+
+/// A provider that records when it is prepared and observed.
+private struct Preparing: ResourceProvider {
+    let base: InMemoryProvider
+    let name: String
+    let events: EventLog
+
+    var resourceTypes: Set<String> { base.resourceTypes }
+    func prepare() { events.append("\(name) prepare") }
+    func observe(desired: [ResourceSpec], inventory: [Inventory.Entry]) async throws -> [ObservedResource] {
+        events.append("\(name) observe")
+        return try await base.observe(desired: desired, inventory: inventory)
+    }
+    func apply(_ change: Change) async throws -> ObservedResource? { try await base.apply(change) }
 }

@@ -45,6 +45,13 @@ public final class AzureResourceProvider: ResourceProvider {
         self.client = ARMClient(transport: transport, credentials: credentials, configuration: configuration, sleep: sleep)
     }
 
+    /// Asks for the ARM token in the background (joined by the observation's own request through the token cache's
+    /// single flight; a failure is met again, and reported, there).
+    public func prepare() {
+        let client = client
+        Task { _ = try? await client.bearerToken() }
+    }
+
     /// Replaces what is remembered for the clusters of this observation (a later pass may drop an adoption).
     func remember(mayModify addresses: Set<ResourceAddress>, clusters: Set<String>) {
         untaggedButOurs.withLock { remembered in

@@ -64,6 +64,13 @@ public final class ComputeResourceProvider: ResourceProvider {
             pollInterval: configuration.pollInterval, sleep: sleep, requestID: requestID)
     }
 
+    /// Asks for the Google token in the background (joined by the observation's own request through the token
+    /// cache's single flight; a failure is met again, and reported, there).
+    public func prepare() {
+        let client = client
+        Task { _ = try? await client.bearer() }
+    }
+
     func remember(mayModify addresses: Set<ResourceAddress>, clusters: Set<String>) {
         untaggedButOurs.withLock { $0 = $0.filter { !clusters.contains($0.cluster) }.union(addresses) }
     }

@@ -28,7 +28,7 @@ struct StoredResource: Sendable {
 /// Everything the emulator knows, guarded by one lock in ``ArmService``.
 struct World: Sendable {
     /// Keyed by ``ResourceID/key`` of top-level resources and resource groups.
-    var resources: [String: StoredResource] = [:]
+    var resources = ResourceTable()
     var operations: [String: Operation] = [:]
     var issuedTokens: Set<String> = []
     var nextSequence = 0
@@ -46,11 +46,9 @@ struct World: Sendable {
 
     /// Top-level resources of `namespace/type`, optionally within one subscription and group, in creation order.
     func all(_ namespace: String, _ type: String, subscription: String? = nil, group: String? = nil) -> [StoredResource] {
-        resources.values.filter {
-            $0.id.type?.sameID(type) == true && $0.id.namespace?.sameID(namespace) == true
-                && (subscription == nil || $0.id.subscription.sameID(subscription))
-                && (group == nil || $0.id.resourceGroup.sameID(group))
-        }.sorted { $0.sequence < $1.sequence }
+        resources.ofType(namespace, type).filter {
+            (subscription == nil || $0.id.subscription.sameID(subscription)) && (group == nil || $0.id.resourceGroup.sameID(group))
+        }
     }
 
     /// The JSON of a referenced resource or inline child (`…/loadBalancers/lb/backendAddressPools/pool1`), if it exists.
@@ -86,3 +84,31 @@ extension String {
         }
     }
 }
+
+/// The world's resources by key, with an index by type: rendering a load balancer, a NIC or a network looks up the
+/// resources of another type that refer to it, and scanning every resource for each GET made the emulator's CPU
+/// grow with the square of what it holds (`Benchmarks/clusters-dry-run`, 20 clusters).
+struct ResourceTable: Sendable {
+    private var byKey: [String: StoredResource] = [:]
+    /// `namespace/type` of the id, lowercased (a resource group, which has neither: `/`) -> keys.
+    private var byType: [String: Set<String>] = [:]
+
+    subscript(key: String) -> StoredResource? {
+        get { byKey[key] }
+        set {
+            if let old = byKey[key] { byType[Self.typeKey(old.id), default: []].remove(key) }
+            byKey[key] = newValue
+            if let newValue { byType[Self.typeKey(newValue.id), default: []].insert(key) }
+        }
+    }
+
+    var values: Dictionary<String, StoredResource>.Values { byKey.values }
+
+    /// The top-level resources of `namespace/type` (case-insensitive), in creation order.
+    func ofType(_ namespace: String, _ type: String) -> [StoredResource] {
+        (byType["\(namespace)/\(type)".lowercased()] ?? []).compactMap { byKey[$0] }.sorted { $0.sequence < $1.sequence }
+    }
+
+    private static func typeKey(_ id: ResourceID) -> String { "\(id.namespace ?? "")/\(id.type ?? "")".lowercased() }
+}
+
