@@ -23,16 +23,17 @@ public enum AzureCloud {
     /// for the provider's life). A pass GETs every declared and inventoried resource once: 2 x brokers + 5 per
     /// create-mode exposure, 11 for the seed, so 20 such clusters in one pass send about 220 GETs. Each wave of
     /// round trips costs one ARM latency: at 16, a 30-broker dry-run took 5 waves; at 64, 20 clusters took 4 (407 ms
-    /// against 146 ms for one cluster); at 128 they take 2, and one cluster of up to 60 brokers takes 1.
+    /// against 146 ms for one cluster); at 128 they took 2 (about twice one cluster's time); at 256 they take 1.
     /// Concurrency does not change what ARM throttles: it counts reads per subscription and region in a token
     /// bucket (250 reads of burst, refilled 25 a second), the same number of GETs at any concurrency; a pass of up
     /// to 250 reads fits the burst however fast it goes, and a larger one meets 429 + Retry-After (retried by
-    /// `RetryingTransport`) at 64 as at 128. What grows is the number of connections one process opens to ARM
-    /// (each a TCP + TLS handshake, then kept alive): 128 is bounded and half of the 256 measured and rejected as a
-    /// default. Applies stay bounded by the executor (4 changes at once).
+    /// `RetryingTransport`) at any concurrency. What grows is the number of connections one process opens to ARM
+    /// (each a TCP + TLS handshake, then kept alive). Since every transfer runs on the transport's one libcurl multi
+    /// thread, a connection is a socket, not a thread (256 at once was rejected while each request had its own
+    /// thread: the threads cost more than the wave saved). Applies stay bounded by the executor (4 changes at once).
     /// Figures: BENCHMARKS.md, "A dry-run of 20 clusters in one process" and "Dry-run against ARM with 50 ms per
     /// request".
-    static let armConcurrency = 128
+    static let armConcurrency = 256
 
     /// The ARM provider, or one that explains why it cannot work (every azure.* address then says so).
     public static func provider(environment: [String: String], log: any HTTPLogSink) -> any ResourceProvider {

@@ -53,6 +53,16 @@ static inline CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, const c
     return curl_easy_getinfo(handle, info, value);
 }
 
+/* curl_multi_setopt is variadic too. */
+static inline CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+/* CURLMsg's result sits in an anonymous union. */
+static inline CURLcode ccurl_msg_result(const CURLMsg *message) {
+    return message->data.result;
+}
+
 /* Function-like / composite macros Swift does not import. */
 static const long CCURL_GLOBAL_DEFAULT = CURL_GLOBAL_DEFAULT;
 static const int CCURL_ERROR_SIZE = CURL_ERROR_SIZE;

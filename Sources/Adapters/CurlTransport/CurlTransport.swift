@@ -1,12 +1,10 @@
 public import ProviderAPI
 import Foundation
 
-/// ``HTTPTransport`` backed by libcurl's easy interface.
-///
-/// Each request runs `curl_easy_perform` on its own dedicated `Thread` (never on the Swift
-/// cooperative pool, which must not be blocked) and resumes the caller through a checked
-/// continuation. Easy handles are pooled (at most ``Configuration/maxConnections``), so the
-/// per-handle connection cache keeps connections alive between sequential requests.
+/// ``HTTPTransport`` backed by libcurl: each request on an easy handle, every transfer driven by one thread through
+/// the multi interface (``MultiDriver``), never on the Swift cooperative pool, which must not be blocked. The caller
+/// resumes through a checked continuation. Easy handles are pooled (at most ``Configuration/maxConnections`` in
+/// flight), and the multi handle's connection cache keeps connections alive between requests.
 ///
 /// Contract (see ``HTTPTransport``): no retries, honours task cancellation, never logs and never
 /// puts request headers or bodies into error messages. TLS peer and host verification are
@@ -19,6 +17,7 @@ public final class CurlTransport: HTTPTransport {
     public let configuration: Configuration
     private let pool: HandlePool
     private let proxy: ResolvedProxy
+    private let driver: MultiDriver?
 
     /// - Parameter environment: where ``Proxy/environment`` reads the proxy variables; nil (the
     ///   default) means this process's environment.
@@ -27,31 +26,36 @@ public final class CurlTransport: HTTPTransport {
         self.configuration = configuration
         self.pool = HandlePool(capacity: max(1, configuration.maxConnections))
         self.proxy = ResolvedProxy(configuration.proxy, environment: environment ?? ProcessInfo.processInfo.environment)
+        self.driver = MultiDriver(maxConnections: max(1, configuration.maxConnections))
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try CurlGlobal.ensureInitialized()
+        guard let driver else { throw HTTPTransportError.other("curl_multi_init failed") }
         if Task.isCancelled { throw HTTPTransportError.cancelled }
 
         let handle = try await pool.acquire()
         let flag = CancellationFlag()
-        let configuration = configuration
+        let transfer: Transfer
+        do {
+            transfer = try Transfer(request, on: handle, configuration: configuration, proxy: proxy, cancellation: flag)
+        } catch {
+            pool.release(handle)
+            throw error
+        }
         let pool = pool
-        let proxy = proxy
 
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
-                let thread = Thread {
-                    let result = Transfer.run(request, on: handle, configuration: configuration, proxy: proxy, cancellation: flag)
-                    // Return the handle before resuming so a follow-up request reuses its connection.
+                driver.submit(MultiDriver.Job(handle: handle, cancellation: flag) { code in
+                    let result = transfer.response(code)
                     pool.release(handle)
                     continuation.resume(with: result)
-                }
-                thread.name = "CurlTransport.perform"
-                thread.start()
+                })
             }
         } onCancel: {
             flag.cancel()
+            driver.wake()
         }
     }
 }

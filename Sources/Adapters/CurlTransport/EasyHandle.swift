@@ -5,9 +5,9 @@ import ProviderAPI
 ///
 /// `@unchecked Sendable` because this is the C boundary: libcurl allows an easy handle to be used
 /// from any thread, but only by one thread at a time. That confinement is enforced by
-/// ``HandlePool``: a handle is either idle inside the pool (guarded by the pool's mutex) or
-/// checked out to exactly one transfer thread, which hands it back when `curl_easy_perform`
-/// has returned. Nothing else ever touches `raw` or `errorBuffer`.
+/// ``HandlePool`` and ``MultiDriver``: a handle is idle inside the pool (guarded by the pool's mutex),
+/// or checked out to one request that configures it and hands it to the driver, whose thread alone
+/// touches it until the transfer completes and it goes back to the pool.
 final class EasyHandle: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
     /// `CURLOPT_ERRORBUFFER` storage; must stay valid as long as the option is set.
@@ -42,10 +42,6 @@ final class EasyHandle: @unchecked Sendable {
     var errorDetail: String {
         errorBuffer[Int(CCURL_ERROR_SIZE)] = 0
         return String(cString: errorBuffer).trimmingTrailingNewlines()
-    }
-
-    func perform() -> CURLcode {
-        curl_easy_perform(raw)
     }
 
     // MARK: Typed setopt / getinfo

@@ -1,57 +1,65 @@
 import CCurl
 import ProviderAPI
 
-/// One request/response exchange on one easy handle, run synchronously on a transfer thread.
+/// One request/response exchange on one easy handle.
 ///
-/// The instance is the per-request context handed to libcurl's callbacks (write, header,
-/// xferinfo) as an unretained `Unmanaged` pointer; it is kept alive for the whole
-/// `curl_easy_perform` call and is only touched by the thread running it.
+/// The instance is the per-request context handed to libcurl's callbacks (write, header, xferinfo) as an
+/// unretained `Unmanaged` pointer, and owns what libcurl reads without copying (header lists, the request body):
+/// the ``MultiDriver`` job keeps it alive until the transfer completes. It is configured by the caller, then only
+/// touched by the driver's thread (callbacks, ``response(_:)``).
 final class Transfer {
     private let limit: Int
     private let cancellation: CancellationFlag
+    private let handle: EasyHandle
     private var headers: [(String, String)] = []
     private var body: [UInt8] = []
     private var exceededLimit = false
+    // Must outlive the transfer (libcurl does not copy them).
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var resolveList: UnsafeMutablePointer<curl_slist>?
+    private var bodyBuffer: UnsafeMutableRawBufferPointer?
 
-    private init(limit: Int, cancellation: CancellationFlag) {
-        self.limit = max(0, limit)
-        self.cancellation = cancellation
-    }
-
-    /// Performs `request` on `handle` (which the caller owns exclusively) and blocks until done.
-    static func run(
+    /// Sets every option of `request` on `handle` (which the caller owns exclusively); the handle is then ready to
+    /// be added to a multi handle.
+    init(
         _ request: HTTPRequest,
         on handle: EasyHandle,
         configuration: CurlTransport.Configuration,
         proxy: CurlTransport.ResolvedProxy,
         cancellation: CancellationFlag
-    ) -> Result<HTTPResponse, HTTPTransportError> {
-        if cancellation.isCancelled { return .failure(.cancelled) }
-        let transfer = Transfer(limit: configuration.maxResponseBytes, cancellation: cancellation)
-        do throws(HTTPTransportError) {
-            return .success(try transfer.perform(request, on: handle, configuration: configuration, proxy: proxy))
-        } catch {
-            return .failure(error)
-        }
+    ) throws(HTTPTransportError) {
+        self.limit = max(0, configuration.maxResponseBytes)
+        self.cancellation = cancellation
+        self.handle = handle
+        try configure(request, configuration: configuration, proxy: proxy)
     }
 
-    private func perform(
+    deinit {
+        curl_slist_free_all(headerList)
+        curl_slist_free_all(resolveList)
+        bodyBuffer?.deallocate()
+    }
+
+    /// The outcome of the transfer, once libcurl finished it with `code`.
+    func response(_ code: CURLcode) -> Result<HTTPResponse, HTTPTransportError> {
+        guard code == CURLE_OK else {
+            return .failure(HTTPTransportError.fromCurl(
+                code,
+                detail: handle.errorDetail,
+                cancelled: cancellation.isCancelled,
+                exceededLimit: exceededLimit,
+                limit: limit
+            ))
+        }
+        return .success(HTTPResponse(status: handle.responseCode(), headers: headers, body: body))
+    }
+
+    private func configure(
         _ request: HTTPRequest,
-        on handle: EasyHandle,
         configuration: CurlTransport.Configuration,
         proxy: CurlTransport.ResolvedProxy
-    ) throws(HTTPTransportError) -> HTTPResponse {
+    ) throws(HTTPTransportError) {
         let plan = try RequestPlan(request)
-
-        // Lists and body buffer must outlive curl_easy_perform (libcurl does not copy them).
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        var resolveList: UnsafeMutablePointer<curl_slist>?
-        var bodyBuffer: UnsafeMutableRawBufferPointer?
-        defer {
-            curl_slist_free_all(headerList)
-            curl_slist_free_all(resolveList)
-            bodyBuffer?.deallocate()
-        }
         headerList = try Self.makeList(plan.headerLines)
         resolveList = try Self.makeList(configuration.resolve)
 
@@ -111,18 +119,6 @@ final class Transfer {
         }
 
         try installCallbacks(on: handle)
-        let code = withExtendedLifetime(self) { handle.perform() }
-
-        guard code == CURLE_OK else {
-            throw HTTPTransportError.fromCurl(
-                code,
-                detail: handle.errorDetail,
-                cancelled: cancellation.isCancelled,
-                exceededLimit: exceededLimit,
-                limit: limit
-            )
-        }
-        return HTTPResponse(status: handle.responseCode(), headers: headers, body: body)
     }
 
     private func installCallbacks(on handle: EasyHandle) throws(HTTPTransportError) {
@@ -160,7 +156,7 @@ final class Transfer {
         try handle.set(CURLOPT_XFERINFODATA, pointer: context)
     }
 
-    // MARK: Callbacks (transfer thread only)
+    // MARK: Callbacks (the driver's thread only)
 
     /// Returns the number of bytes consumed; anything else (0) makes libcurl abort the transfer.
     private func receiveBody(_ chunk: UnsafeRawBufferPointer) -> Int {

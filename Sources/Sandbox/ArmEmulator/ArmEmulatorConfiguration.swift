@@ -14,6 +14,9 @@ extension ArmEmulator {
         public var retryAfterSeconds: Int = 1
         /// Items per page of list responses; more items yield a `nextLink`.
         public var pageSize: Int = 100
+        /// Items per page of the generic resource lists (`…/resources`): ARM returns up to 1000 there (and refuses a
+        /// `$top` above it, `InvalidTopInQueryString`), so a few hundred tagged resources come in one page.
+        public var genericListPageSize: Int = 1000
         /// Bearer tokens accepted without being issued by the emulator's token endpoints.
         public var acceptedTokens: Set<String> = ["arm-emulator-token"]
         /// Lifetime of issued tokens (`expires_in`).

@@ -6,7 +6,7 @@ import Testing
         let arguments = [
             "--listen", "127.0.0.1:0", "--port-file", "/tmp/p", "--log", "/tmp/l.jsonl", "--address-map", "10.0.0.7=127.0.1.7",
             "--address-map=10.0.0.4=127.0.1.4", "--frontend-bind", "127.0.0.2", "--forwarding", "--latency-ms", "5",
-            "--operation-polls", "0", "--retry-after", "0", "--page-size", "7", "--api-version", "Microsoft.Network=2026-01-01",
+            "--operation-polls", "0", "--retry-after", "0", "--page-size", "7", "--generic-list-page-size", "9", "--api-version", "Microsoft.Network=2026-01-01",
             "--token", "t1",
         ]
         guard case .run(let options) = EmulatorCommandLine.parse(arguments) else {
@@ -22,6 +22,7 @@ import Testing
         #expect(configuration.forwarding)
         #expect(configuration.latencyMs == 5 && configuration.operationPolls == 0 && configuration.retryAfterSeconds == 0)
         #expect(configuration.pageSize == 7)
+        #expect(configuration.genericListPageSize == 9)
         #expect(configuration.acceptedApiVersions["Microsoft.Network"]?.contains("2026-01-01") == true)
         #expect(configuration.acceptedApiVersions["Microsoft.Network"]?.contains("2025-07-01") == true)
         #expect(configuration.acceptedTokens.contains("t1"))

@@ -126,6 +126,19 @@ import Testing
         #expect(subscriptionWide.json?["value"]?.arrayValue?.count == 2)
         let generic = try fixture.get("\(Fixture.groupPath)/resources")
         #expect(generic.json?["value"]?.arrayValue?.first?["type"] == "Microsoft.Network/networkSecurityGroups")
+        // The generic list pages as ARM's does: up to 1000 at once.
+        #expect(generic.json?["value"]?.arrayValue?.count == 5 && generic.json?["nextLink"] == nil)
+    }
+
+    @Test func theGenericListPagesAtItsOwnSize() throws {
+        let fixture = try Fixture { $0.genericListPageSize = 2 }
+        try fixture.group()
+        for index in 1...3 { try fixture.put("\(Fixture.network)/networkSecurityGroups/nsg\(index)", ["location": "eastus"]) }
+        let first = try fixture.get("\(Fixture.groupPath)/resources")
+        #expect(first.json?["value"]?.arrayValue?.count == 2)
+        let next = try #require(first.json?["nextLink"]?.stringValue)
+        #expect(try fixture.client.follow(next).json?["value"]?.arrayValue?.count == 1)
+        #expect(try fixture.get("\(Fixture.network)/networkSecurityGroups").json?["value"]?.arrayValue?.count == 3)
     }
 
     @Test func invalidJSONAndMissingLocationAreRejected() throws {

@@ -46,6 +46,7 @@ import Testing
     @Test func seedLifecycleThroughTheSDKs() throws {
         let fixture = try Fixture {
             $0.pageSize = 3
+            $0.genericListPageSize = 3
             $0.operationPolls = 1
         }
         let run = try Self.run("sdk_seed_scenario.py", fixture.emulator.baseURL)

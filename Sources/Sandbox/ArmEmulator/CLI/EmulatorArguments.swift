@@ -40,6 +40,9 @@ public struct EmulatorArguments: ParsableCommand {
     @Option(help: ArgumentHelp("Items per page of a list.", valueName: "n"))
     var pageSize: NonNegative?
 
+    @Option(help: ArgumentHelp("Items per page of the generic resource list (…/resources; ARM: 1000).", valueName: "n"))
+    var genericListPageSize: NonNegative?
+
     @Option(help: ArgumentHelp("Accept another api-version for a namespace.", valueName: "namespace=version"))
     var apiVersion: [KeyValue] = []
 
@@ -50,6 +53,7 @@ public struct EmulatorArguments: ParsableCommand {
 
     public func validate() throws {
         if let pageSize, pageSize.value == 0 { throw ValidationError("--page-size needs a positive number") }
+        if let genericListPageSize, genericListPageSize.value == 0 { throw ValidationError("--generic-list-page-size needs a positive number") }
         if token.contains("") { throw ValidationError("--token needs a value") }
     }
 
@@ -69,6 +73,7 @@ public struct EmulatorArguments: ParsableCommand {
         if let operationPolls { configuration.operationPolls = operationPolls.value }
         if let retryAfter { configuration.retryAfterSeconds = retryAfter.value }
         if let pageSize { configuration.pageSize = pageSize.value }
+        if let genericListPageSize { configuration.genericListPageSize = genericListPageSize.value }
         for pair in apiVersion { configuration.accept(apiVersion: pair.value, for: pair.key) }
         for token in token { configuration.acceptedTokens.insert(token) }
         options.configuration = configuration

@@ -93,7 +93,7 @@ extension Transaction {
             if filter.tagName != nil { item["tags"] = nil }
             return item
         }
-        return page(items)
+        return page(items, size: configuration.genericListPageSize)
     }
 }
 

@@ -137,10 +137,10 @@ struct Transaction {
         .json(error.status, error.envelope, headers: error.headers)
     }
 
-    /// A list response of at most ``ArmEmulator/Configuration/pageSize`` items with an absolute `nextLink`
-    /// (the same path and query with `$skiptoken`).
-    func page(_ items: [JSON]) -> HTTPResponse {
-        let size = max(1, configuration.pageSize)
+    /// A list response of at most `size` (by default ``ArmEmulator/Configuration/pageSize``) items with an absolute
+    /// `nextLink` (the same path and query with `$skiptoken`).
+    func page(_ items: [JSON], size: Int? = nil) -> HTTPResponse {
+        let size = max(1, size ?? configuration.pageSize)
         let offset = max(0, Int(request.query["$skiptoken"] ?? "0") ?? 0)
         var body: JSON = ["value": .array(Array(items.dropFirst(offset).prefix(size)))]
         if offset + size < items.count {
