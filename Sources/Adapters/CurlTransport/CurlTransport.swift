@@ -17,16 +17,21 @@ public final class CurlTransport: HTTPTransport {
     public let configuration: Configuration
     private let pool: HandlePool
     private let proxy: ResolvedProxy
-    private let driver: MultiDriver?
+    let driver: MultiDriver?
 
     /// - Parameter environment: where ``Proxy/environment`` reads the proxy variables; nil (the
     ///   default) means this process's environment.
-    public init(configuration: Configuration = .init(), environment: [String: String]? = nil) {
+    public convenience init(configuration: Configuration = .init(), environment: [String: String]? = nil) {
+        self.init(configuration: configuration, environment: environment, idleSeconds: 10)
+    }
+
+    /// - Parameter idleSeconds: how long the transfer thread outlives its last transfer.
+    init(configuration: Configuration, environment: [String: String]?, idleSeconds: TimeInterval) {
         CurlGlobal.touch()
         self.configuration = configuration
         self.pool = HandlePool(capacity: max(1, configuration.maxConnections))
         self.proxy = ResolvedProxy(configuration.proxy, environment: environment ?? ProcessInfo.processInfo.environment)
-        self.driver = MultiDriver(maxConnections: max(1, configuration.maxConnections))
+        self.driver = MultiDriver(maxConnections: max(1, configuration.maxConnections), idleSeconds: idleSeconds)
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {

@@ -14,7 +14,7 @@ import Synchronization
 /// stacks, malloc arenas and wake-ups were a third of a 20-cluster dry-run's CPU (`Benchmarks/clusters-dry-run`,
 /// perf). One thread waiting in `curl_multi_poll` costs nothing per idle transfer, as libcurl intends.
 ///
-/// The thread starts with the first transfer and ends after ``idleSeconds`` without one, so an idle transport holds
+/// The thread starts with the first transfer and ends after `idleSeconds` without one, so an idle transport holds
 /// no thread. A cancelled transfer (its ``CancellationFlag`` set, then ``wake()``) is taken out of the multi handle
 /// on the next turn of the loop and completes with `CURLE_ABORTED_BY_CALLBACK`; the progress callback catches it
 /// too while data flows.
@@ -32,7 +32,8 @@ final class MultiDriver: @unchecked Sendable {
         var threadRunning = false
     }
 
-    static let idleSeconds: TimeInterval = 10
+    /// How long the thread waits without a transfer before it ends.
+    let idleSeconds: TimeInterval
 
     /// `CURLM*`; `@unchecked Sendable` because libcurl allows `curl_multi_wakeup` from any thread and everything
     /// else on it happens on the driver's thread (or in `init`/`deinit`, when no thread runs).
@@ -41,10 +42,11 @@ final class MultiDriver: @unchecked Sendable {
     /// Signalled when work arrives while the loop waits without transfers.
     private let arrived = NSCondition()
 
-    init?(maxConnections: Int) {
+    init?(maxConnections: Int, idleSeconds: TimeInterval = 10) {
         CurlGlobal.touch()
         guard let multi = curl_multi_init() else { return nil }
         self.multi = multi
+        self.idleSeconds = idleSeconds
         // Keep as many connections alive as transfers may run at once.
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(1, maxConnections))
     }
@@ -120,9 +122,12 @@ final class MultiDriver: @unchecked Sendable {
         }
     }
 
+    /// Whether the driver's thread is running (for tests).
+    var isRunning: Bool { shared.withLock { $0.threadRunning } }
+
     /// Waits, without transfers, for one to arrive; false (the thread ends) after `idleSeconds` without any.
     private func waitForWork() -> Bool {
-        let deadline = Date(timeIntervalSinceNow: Self.idleSeconds)
+        let deadline = Date(timeIntervalSinceNow: idleSeconds)
         arrived.lock()
         defer { arrived.unlock() }
         while true {

@@ -1,4 +1,4 @@
-import CurlTransport
+@testable import CurlTransport
 import Foundation
 import ProviderAPI
 import Testing
@@ -133,6 +133,22 @@ struct CurlTransportTests {
                 ports.append(try Echo(try await transport.send(HTTPRequest(method: "GET", url: "\(server.baseURL)/echo"))).clientPort)
             }
             #expect(Set(ports).count == 1, "client ports: \(ports)")
+        }
+    }
+
+    @Test("The transfer thread ends when idle and starts again with the next request, which reuses the connection")
+    func transferThreadEndsWhenIdle() async throws {
+        try await withServer { server in
+            let transport = CurlTransport(configuration: .init(), environment: nil, idleSeconds: 0.2)
+            let first = try Echo(try await transport.send(HTTPRequest(method: "GET", url: "\(server.baseURL)/echo")))
+            var waited = 0
+            while transport.driver?.isRunning == true, waited < 50 {
+                try await Task.sleep(for: .milliseconds(100))
+                waited += 1
+            }
+            #expect(transport.driver?.isRunning == false)
+            let second = try Echo(try await transport.send(HTTPRequest(method: "GET", url: "\(server.baseURL)/echo")))
+            #expect(second.clientPort == first.clientPort)
         }
     }
 
