@@ -75,6 +75,41 @@ extension SimulatorProcesses {
             #expect(try Self.ctl(["stop", "--config", config]).status == 0, "stopping a stopped broker is fine")
         }
 
+        @Test("a restart is not cut by the session that runs it: with its stdout a dead pipe and SIGHUP sent, it still starts the broker again")
+        func restartOutlivesItsSession() throws {
+            let cluster = try SimCluster(nodes: 1)
+            var started: [Int32] = []
+            defer {
+                for pid in started where Self.isLive(pid) { kill(pid, SIGKILL) }
+                cluster.stopAll()
+            }
+            let config = cluster.configPath(1)
+            #expect(try Self.ctl(["start", "--config", config]).status == 0)
+            let first = try #require(Self.pid(cluster, 1))
+            started.append(first)
+
+            // What an SSH session whose client was killed does to the command: its output goes nowhere (a write is
+            // SIGPIPE) and the session's end is SIGHUP.
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = [Self.script, "restart", "--config", config, "--bin", SimCluster.binary, "--timeout", "10"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try output.fileHandleForReading.close()
+            try process.run()
+            let stopped = Wait.until(timeout: 10) { !Self.isLive(first) }
+            #expect(stopped, "the restart stopped the broker")
+            kill(process.processIdentifier, SIGHUP)
+            process.waitUntilExit()
+            let back = Wait.until(timeout: 15) {
+                guard let pid = Self.pid(cluster, 1), pid != first, Self.isLive(pid) else { return false }
+                return RawClient.canConnect(cluster.internalAddress(1))
+            }
+            if let pid = Self.pid(cluster, 1) { started.append(pid) }
+            #expect(back, "the broker is running again")
+        }
+
         @Test("start fails with exit 1 and the log's reason when the broker cannot start; usage errors exit 2")
         func failures() throws {
             let cluster = try SimCluster(nodes: 1, settings: ["simulator.misbehave": "explode"])
