@@ -136,8 +136,6 @@ public struct ClusterRoller: BrokerRoller {
         throw ProviderError(.retryable, "cannot read partition placement from any broker: " + errors.joined(separator: "; "))
     }
 
-    /// Whether broker `id` already runs `config`: every written key's live value (DescribeConfigs on the
-    /// broker itself, which also proves its identity) equals the config semantically. Unknown means no.
     /// Whether broker `id` already runs what `change` gives it. A broker whose restart another run started and
     /// did not see finish (`restart_pending`) and that does not answer may be coming back from that very restart:
     /// its restart command outlives a leader that was killed or paused mid-roll. It is given the restart
@@ -155,7 +153,8 @@ public struct ClusterRoller: BrokerRoller {
         return verdict == true
     }
 
-    /// Whether broker `id` runs `config` (DescribeConfigs on the broker itself); nil when it does not answer.
+    /// Whether broker `id` runs `config`: every written key's live value (DescribeConfigs on the broker itself, which
+    /// also proves its identity) equals the config semantically; nil when it does not answer.
     func runsConfig(_ id: Int, _ config: Value?) async -> Bool? {
         guard let wanted = config?.objectValue, !wanted.isEmpty else { return false }
         guard let live = await liveConfig(id, keys: wanted.keys.sorted()) else { return nil }

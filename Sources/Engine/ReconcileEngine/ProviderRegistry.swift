@@ -55,9 +55,7 @@ public final class ProviderRegistry: ProviderSource {
     /// Builds (once) and prepares the kept providers of the families the manifests declare resources of (or that
     /// are always needed); those built for each pass from its manifests keep nothing worth starting early.
     public func prepare(for manifests: ManifestSet) {
-        for name in families.keys.sorted() {
-            let family = families[name]!
-            guard family.lifetime == .reconciler, family.alwaysNeeded || family.declared(manifests) else { continue }
+        for family in families.values where family.lifetime == .reconciler && (family.alwaysNeeded || family.declared(manifests)) {
             kept(family, manifests: manifests).prepare()
         }
     }

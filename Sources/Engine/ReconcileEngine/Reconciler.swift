@@ -69,12 +69,12 @@ public final class Reconciler<C: Clock>: Sendable where C.Duration == Duration {
             ])
         }
         let clusters = request.manifests.clusters.map(\.name.value).sorted()
-        // A dry-run takes no lock, so its state is read while the desired state compiles (on another core); an
-        // apply reads it once its locks are held.
-        let store = self.store
         // The cloud providers' tokens are asked for now, while the desired state compiles and the state is read (a
         // round trip that would otherwise start only with the observation).
         providers.prepare(for: request.manifests)
+        // A dry-run takes no lock, so its state is read while the desired state compiles (on another core); an
+        // apply reads it once its locks are held.
+        let store = self.store
         async let earlyState = request.mode == .dryRun ? Self.readState(clusters, from: store) : nil
         let factsStarted = clock.now
         let facts = await Self.readFacts(request.manifests, reader: factsReader)

@@ -3,51 +3,33 @@
 /// `concurrentMap`, and a task group's own API leaves the bound to each caller).
 extension Collection where Element: Sendable {
     /// `transform` applied to every element, at most `limit` running at once (started in order, the next as soon
-    /// as one finishes); the results in completion order. Cancellation reaches the running transforms.
-    public func concurrentMap<T: Sendable>(limit: Int, _ transform: @escaping @Sendable (Element) async -> T) async -> [T] {
+    /// as one finishes); the results in completion order. Cancellation reaches the running transforms. The first
+    /// error a transform throws cancels the rest and is thrown (a transform that cannot throw makes this one
+    /// non-throwing: `E` is `Never`).
+    public func concurrentMap<T: Sendable, E: Error>(
+        limit: Int, _ transform: @escaping @Sendable (Element) async throws(E) -> T
+    ) async throws(E) -> [T] {
         let items = Array(self)
-        return await withTaskGroup(of: T.self) { group in
-            var results: [T] = []
-            results.reserveCapacity(items.count)
-            var next = 0
-            while next < Swift.min(items.count, Swift.max(1, limit)) {
-                let item = items[next]
-                next += 1
-                group.addTask { await transform(item) }
-            }
-            while let done = await group.next() {
-                results.append(done)
-                if next < items.count {
-                    let item = items[next]
-                    next += 1
-                    group.addTask { await transform(item) }
-                }
-            }
-            return results
-        }
-    }
-
-    /// The same for a throwing `transform`: the first error cancels the rest and is thrown.
-    public func concurrentMap<T: Sendable>(limit: Int, _ transform: @escaping @Sendable (Element) async throws -> T) async throws -> [T] {
-        let items = Array(self)
-        return try await withThrowingTaskGroup(of: T.self) { group in
-            var results: [T] = []
-            results.reserveCapacity(items.count)
-            var next = 0
-            while next < Swift.min(items.count, Swift.max(1, limit)) {
-                let item = items[next]
-                next += 1
-                group.addTask { try await transform(item) }
-            }
-            while let done = try await group.next() {
-                results.append(done)
-                if next < items.count {
+        do {
+            return try await withThrowingTaskGroup(of: T.self) { group in
+                var results: [T] = []
+                results.reserveCapacity(items.count)
+                var next = 0
+                func launch() {
                     let item = items[next]
                     next += 1
                     group.addTask { try await transform(item) }
                 }
+                while next < Swift.min(items.count, Swift.max(1, limit)) { launch() }
+                while let done = try await group.next() {
+                    results.append(done)
+                    if next < items.count { launch() }
+                }
+                return results
             }
-            return results
+        } catch {
+            // The group throws only what a transform threw, which is an `E`.
+            throw error as! E
         }
     }
 }

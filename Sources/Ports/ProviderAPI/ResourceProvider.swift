@@ -33,8 +33,8 @@ public protocol ResourceProvider: Sendable {
     var roller: (any BrokerRoller)? { get }
 
     /// Starts, in the background, what this provider's first request of a pass waits for (an access token), so it
-    /// is under way while the pass still reads its state. Called once the desired state names the provider's family,
-    /// before `observe`. Returns at once, never mutates anything anywhere (a token request is a read) and never
+    /// is under way while the pass still compiles the desired state and reads its state. Called at the start of a
+    /// pass whose manifests declare resources of the provider's family, before `observe`. Returns at once, never mutates anything anywhere (a token request is a read) and never
     /// fails: what goes wrong is met again, and reported, by the `observe` or `discover` that needs it.
     func prepare()
 }

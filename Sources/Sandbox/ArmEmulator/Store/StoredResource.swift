@@ -66,9 +66,8 @@ struct World: Sendable {
 }
 
 extension String {
-    /// Case-insensitive equality, as ARM compares IDs and names.
-    /// ASCII case-insensitive equality (ARM ids), without building lowercased copies: the emulator compares ids
-    /// for every resource it renders.
+    /// Case-insensitive equality, as ARM compares IDs and names (ASCII, which ids are), without building lowercased
+    /// copies: the emulator compares ids for every resource it renders.
     func sameID(_ other: String?) -> Bool {
         guard let other else { return false }
         var a = utf8.makeIterator(), b = other.utf8.makeIterator()
@@ -111,4 +110,3 @@ struct ResourceTable: Sendable {
 
     private static func typeKey(_ id: ResourceID) -> String { "\(id.namespace ?? "")/\(id.type ?? "")".lowercased() }
 }
-

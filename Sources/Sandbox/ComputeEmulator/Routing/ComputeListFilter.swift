@@ -25,7 +25,7 @@ struct ComputeListFilter {
 
     /// Compiled expressions by their text: a client sends the same few filters on every pass, and compiling one
     /// (ICU) costs more than matching it.
-    nonisolated(unsafe) static let compiled = Mutex<[String: NSRegularExpression]>([:])
+    static let compiled = Mutex<[String: NSRegularExpression]>([:])
 
     static func parse(_ text: String?) throws(ComputeError) -> ComputeListFilter {
         guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return ComputeListFilter(expression: nil) }
