@@ -34,6 +34,10 @@ public final class CurlTransport: HTTPTransport {
         self.driver = MultiDriver(maxConnections: max(1, configuration.maxConnections), idleSeconds: idleSeconds)
     }
 
+    deinit {
+        driver?.close()
+    }
+
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try CurlGlobal.ensureInitialized()
         guard let driver else { throw HTTPTransportError.other("curl_multi_init failed") }

@@ -14,8 +14,8 @@ import Synchronization
 /// stacks, malloc arenas and wake-ups were a third of a 20-cluster dry-run's CPU (`Benchmarks/clusters-dry-run`,
 /// perf). One thread waiting in `curl_multi_poll` costs nothing per idle transfer, as libcurl intends.
 ///
-/// The thread starts with the first transfer and ends after `idleSeconds` without one, so an idle transport holds
-/// no thread. A cancelled transfer (its ``CancellationFlag`` set, then ``wake()``) is taken out of the multi handle
+/// The thread starts with the first transfer and ends after `idleSeconds` without one, or at once when the owner
+/// closes the driver, so an idle or released transport holds no thread (nor the connections the thread keeps alive). A cancelled transfer (its ``CancellationFlag`` set, then ``wake()``) is taken out of the multi handle
 /// on the next turn of the loop and completes with `CURLE_ABORTED_BY_CALLBACK`; the progress callback catches it
 /// too while data flows.
 final class MultiDriver: @unchecked Sendable {
@@ -30,6 +30,8 @@ final class MultiDriver: @unchecked Sendable {
     private struct Shared {
         var pending: [Job] = []
         var threadRunning = false
+        /// Set by ``close()``: the thread ends as soon as it has no transfer, releasing the connections it keeps.
+        var closing = false
     }
 
     /// How long the thread waits without a transfer before it ends.
@@ -69,6 +71,13 @@ final class MultiDriver: @unchecked Sendable {
         } else {
             wake()
         }
+    }
+
+    /// The owner is gone: once its last transfer is done the thread ends at once instead of idling, so the driver,
+    /// its kept-alive connections and its wake-up descriptors go with it.
+    func close() {
+        shared.withLock { $0.closing = true }
+        wake()
     }
 
     /// Makes the loop look at its transfers again at once (a new one, a cancelled one).
@@ -133,7 +142,7 @@ final class MultiDriver: @unchecked Sendable {
         while true {
             let done: Bool? = shared.withLock { shared in
                 if !shared.pending.isEmpty { return true }
-                if Date() >= deadline {
+                if shared.closing || Date() >= deadline {
                     shared.threadRunning = false
                     return false
                 }

@@ -152,6 +152,22 @@ struct CurlTransportTests {
         }
     }
 
+    @Test("A released transport's thread ends at once, not after its idle time, and its connections with it")
+    func releasedTransportEndsItsThread() async throws {
+        try await withServer { server in
+            var transport: CurlTransport? = CurlTransport()
+            _ = try await transport?.send(HTTPRequest(method: "GET", url: "\(server.baseURL)/echo"))
+            let driver = try #require(transport?.driver)
+            transport = nil
+            var waited = 0
+            while driver.isRunning, waited < 30 {
+                try await Task.sleep(for: .milliseconds(100))
+                waited += 1
+            }
+            #expect(!driver.isRunning, "still running 3 s after its transport was released (idle time: 10 s)")
+        }
+    }
+
     @Test func fiftyConcurrentRequestsSucceed() async throws {
         try await withServer { server in
             let transport = CurlTransport()
